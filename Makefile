@@ -1,0 +1,71 @@
+# tencent-cert-operator
+
+IMG ?= ghcr.io/certsync/tencent-cert-operator:latest
+LOCALBIN ?= $(shell pwd)/bin
+export PATH := $(LOCALBIN):$(PATH)
+
+CONTROLLER_TOOLS_VERSION ?= v0.23.0
+CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen
+
+GO_TEST_FLAGS ?= -count=1 -timeout=30m
+
+.PHONY: all
+all: build
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  %-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+##@ Development
+
+.PHONY: generate
+generate: $(CONTROLLER_GEN) ## Generate deepcopy code.
+	$(CONTROLLER_GEN) object paths="./api/..."
+
+.PHONY: manifests
+manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC.
+	$(CONTROLLER_GEN) crd rbac:roleName=manager-role paths="./api/...;./controllers/..." \
+		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+
+.PHONY: fmt
+fmt: ## Run gofmt and fail when a file is not formatted.
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null; git ls-files --others --exclude-standard '*.go' 2>/dev/null)); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+.PHONY: vet
+vet: ## Run go vet.
+	go vet ./...
+
+.PHONY: verify-generated
+verify-generated: generate manifests ## Fail when generated code or manifests are stale.
+	@git diff --exit-code -- api config/crd config/rbac || \
+		{ echo "Generated files are stale: run 'make generate manifests' and commit the result."; exit 1; }
+
+.PHONY: envtest
+envtest: ## Build the kube-apiserver and etcd binaries for tests (first run takes minutes).
+	@hack/setup-envtest.sh >/dev/null
+
+.PHONY: test
+test: verify-generated fmt vet ## Check generated files, vet, and run all tests against a real control plane.
+	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" go test $(GO_TEST_FLAGS) ./...
+
+.PHONY: bench
+bench: ## Run the benchmarks and print their figures.
+	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" go test -run '^$$' -bench . -benchmem ./...
+
+##@ Build and run
+
+.PHONY: build
+build: ## Build the manager binary.
+	CGO_ENABLED=0 go build -trimpath -o bin/manager .
+
+.PHONY: run
+run: ## Run the manager against the current kubeconfig.
+	go run . $(ARGS)
+
+.PHONY: demo
+demo: ## Run the operator end to end on a local control plane and the SSL API simulator.
+	@hack/demo.sh
+
+$(CONTROLLER_GEN):
+	GOBIN=$(LOCALBIN) CGO_ENABLED=0 go install -trimpath -ldflags='-s -w' sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_TOOLS_VERSION)

@@ -1,0 +1,90 @@
+package v1alpha1
+
+// LocalObjectReference names an object in the namespace of the referring object. There is
+// deliberately no namespace field: a tenant cannot point at another namespace's Secrets or
+// certificates.
+type LocalObjectReference struct {
+	// Name of the referenced object.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +required
+	Name string `json:"name"`
+}
+
+// Condition types. Both kinds follow kstatus: Ready is always present; Reconciling and Stalled
+// are present only while True.
+const (
+	// ReadyCondition is True when the object's desired state holds in Tencent Cloud.
+	ReadyCondition = "Ready"
+	// ReconcilingCondition is True while the controller is working towards the desired state.
+	ReconcilingCondition = "Reconciling"
+	// StalledCondition is True when the controller cannot make progress without a change to the
+	// spec, the referenced objects or the credentials.
+	StalledCondition = "Stalled"
+	// DegradedCondition is True on a CertificateDeployment when some targets failed after all
+	// retries.
+	DegradedCondition = "Degraded"
+)
+
+// Reasons shared by both kinds. Each controller adds its own in its kind's file.
+const (
+	// ReasonProgressing means work is underway and the outcome is not known yet.
+	ReasonProgressing = "Progressing"
+	// ReasonSucceeded means the last reconciliation reached the desired state.
+	ReasonSucceeded = "Succeeded"
+	// ReasonCredentialsNotFound means the Secret named by spec.credentialsRef does not exist.
+	ReasonCredentialsNotFound = "CredentialsNotFound"
+	// ReasonCredentialsInvalid means the credentials Secret lacks secretId or secretKey, or
+	// Tencent Cloud rejected the credentials.
+	ReasonCredentialsInvalid = "CredentialsInvalid"
+	// ReasonAPIError means the SSL API returned an error the controller will retry.
+	ReasonAPIError = "APIError"
+	// ReasonAPIRejected means the SSL API rejected the request for a reason retrying cannot fix.
+	ReasonAPIRejected = "APIRejected"
+	// ReasonSuspended means spec.suspend is true and the controller makes no API calls.
+	ReasonSuspended = "Suspended"
+)
+
+// ReconcileRequestAnnotation asks for an immediate reconciliation when its value changes, for
+// example `kubectl annotate --overwrite tccert/web ssl.certsync.io/reconcile-at="$(date +%s)"`.
+// The handled value is copied to status.lastHandledReconcileAt.
+const ReconcileRequestAnnotation = "ssl.certsync.io/reconcile-at"
+
+// ResourceType is a kind of Tencent Cloud resource that terminates TLS.
+// +kubebuilder:validation:Enum=clb;cdn;ddos;live;vod;waf;apigateway;teo;tke;cos;lighthouse;tse;tcb
+type ResourceType string
+
+// Resource types accepted by DeployCertificateInstance.
+const (
+	ResourceTypeCLB        ResourceType = "clb"
+	ResourceTypeCDN        ResourceType = "cdn"
+	ResourceTypeDDoS       ResourceType = "ddos"
+	ResourceTypeLive       ResourceType = "live"
+	ResourceTypeVOD        ResourceType = "vod"
+	ResourceTypeWAF        ResourceType = "waf"
+	ResourceTypeAPIGateway ResourceType = "apigateway"
+	ResourceTypeTEO        ResourceType = "teo"
+	ResourceTypeTKE        ResourceType = "tke"
+	ResourceTypeCOS        ResourceType = "cos"
+	ResourceTypeLighthouse ResourceType = "lighthouse"
+	ResourceTypeTSE        ResourceType = "tse"
+	ResourceTypeTCB        ResourceType = "tcb"
+)
+
+// ResourceTypes lists every resource type in the order of the API reference.
+var ResourceTypes = []ResourceType{
+	ResourceTypeCLB, ResourceTypeCDN, ResourceTypeDDoS, ResourceTypeLive, ResourceTypeVOD,
+	ResourceTypeWAF, ResourceTypeAPIGateway, ResourceTypeTEO, ResourceTypeTKE, ResourceTypeCOS,
+	ResourceTypeLighthouse, ResourceTypeTSE, ResourceTypeTCB,
+}
+
+// RegionRequired reports whether DeployCertificateInstance needs the Region header for this
+// type. The reference's parameter table says "optional"; its notes and error codes say required.
+func (t ResourceType) RegionRequired() bool {
+	switch t {
+	case ResourceTypeCLB, ResourceTypeWAF, ResourceTypeAPIGateway, ResourceTypeCOS,
+		ResourceTypeLighthouse, ResourceTypeTKE, ResourceTypeTSE, ResourceTypeTCB:
+		return true
+	}
+	return false
+}
