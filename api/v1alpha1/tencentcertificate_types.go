@@ -279,6 +279,12 @@ type TencentCertificateStatus struct {
 	// +optional
 	Update *UpdateStatus `json:"update,omitempty"`
 
+	// CleanupAttempts counts the attempts to delete the uploaded certificates while this object
+	// is being deleted. After a bounded number the object is released and what was left behind
+	// is named in a Warning event.
+	// +optional
+	CleanupAttempts int32 `json:"cleanupAttempts,omitempty"`
+
 	// LastHandledReconcileAt is the last handled value of the ssl.certsync.io/reconcile-at
 	// annotation.
 	// +optional
@@ -318,3 +324,40 @@ type TencentCertificateList struct {
 func init() {
 	SchemeBuilder.Register(&TencentCertificate{}, &TencentCertificateList{})
 }
+
+// Condition reasons of TencentCertificate, besides the shared ones and the certificate
+// validation reasons (SecretTypeInvalid, SecretKeyMissing, CertificateParseFailed,
+// PrivateKeyParseFailed, ChainInvalid, AlgorithmUnsupported, KeyMismatch, CertificateExpired,
+// CertificateNotYetValid, CertificateTypeMismatch), which name what is wrong with the Secret.
+const (
+	// ReasonSecretNotFound means the Secret named by spec.secretRef does not exist yet.
+	ReasonSecretNotFound = "SecretNotFound"
+	// ReasonUploaded means the Secret's certificate was uploaded.
+	ReasonUploaded = "Uploaded"
+	// ReasonCertificateNotFound means the adopted certificate ID does not exist in Tencent Cloud.
+	ReasonCertificateNotFound = "CertificateNotFound"
+	// ReasonUpdateInProgress means resources bound to the superseded certificate are being
+	// switched to the new one.
+	ReasonUpdateInProgress = "UpdateInProgress"
+	// ReasonUpdateFailed means some bound resources could not be switched after all retries.
+	ReasonUpdateFailed = "UpdateFailed"
+	// ReasonIngressSecretConflict means spec.ingressSecret names a Secret this object does not own.
+	ReasonIngressSecretConflict = "IngressSecretConflict"
+	// ReasonCleanupBlocked means certificates could not be deleted yet, usually because cloud
+	// resources are still bound to them.
+	ReasonCleanupBlocked = "CleanupBlocked"
+	// ReasonCleanupAbandoned means the object was released with certificates left behind.
+	ReasonCleanupAbandoned = "CleanupAbandoned"
+	// ReasonOldCertificateDeleted means a superseded certificate was deleted.
+	ReasonOldCertificateDeleted = "OldCertificateDeleted"
+)
+
+// Finalizer is set on objects whose deletion must clean up in Tencent Cloud.
+const Finalizer = "ssl.certsync.io/finalizer"
+
+// Ownership tags added to every uploaded certificate, so that a certificate can be traced to
+// its object and is only deleted by it.
+const (
+	TagNamespace = "certsync.io/namespace"
+	TagName      = "certsync.io/name"
+)

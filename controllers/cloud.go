@@ -1,0 +1,68 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
+	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
+)
+
+// credentialsWait is how long to wait before looking for a missing credentials Secret again;
+// the Secret watch usually triggers a reconcile sooner.
+const credentialsWait = time.Minute
+
+// cloudFor returns an SSL API client for the credentials Secret ref in namespace, or for the
+// operator's default credentials when ref is nil.
+func cloudFor(ctx context.Context, c client.Reader, f tencentcloud.Factory, namespace string, ref *sslv1alpha1.LocalObjectReference) (tencentcloud.API, error) {
+	if ref == nil {
+		api, err := f.For(ctx, nil)
+		if err != nil {
+			return nil, terminal(sslv1alpha1.ReasonCredentialsInvalid, "The operator's default Tencent Cloud credentials are not usable: "+err.Error())
+		}
+		return api, nil
+	}
+	secret := &corev1.Secret{}
+	if err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: ref.Name}, secret); err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil, waiting(sslv1alpha1.ReasonCredentialsNotFound,
+				fmt.Sprintf("Credentials Secret %q not found", ref.Name), credentialsWait)
+		}
+		return nil, err
+	}
+	creds, err := tencentcloud.CredentialsFromSecretData(secret.Data)
+	if err != nil {
+		return nil, terminal(sslv1alpha1.ReasonCredentialsInvalid,
+			fmt.Sprintf("Credentials Secret %q is invalid: %v", ref.Name, err))
+	}
+	return f.For(ctx, &creds)
+}
+
+// patchMetadata applies mutate to obj's metadata and patches it, keeping the in-memory status,
+// which the reconciler writes separately at the end.
+func patchMetadata(ctx context.Context, c client.Client, obj client.Object, mutate func()) error {
+	status := obj.DeepCopyObject()
+	patch := client.MergeFrom(obj.DeepCopyObject().(client.Object))
+	mutate()
+	if err := c.Patch(ctx, obj, patch); err != nil {
+		return err
+	}
+	restoreStatus(obj, status)
+	return nil
+}
+
+// restoreStatus copies the status of saved back into obj.
+func restoreStatus(obj client.Object, saved runtime.Object) {
+	switch o := obj.(type) {
+	case *sslv1alpha1.TencentCertificate:
+		o.Status = saved.(*sslv1alpha1.TencentCertificate).Status
+	case *sslv1alpha1.CertificateDeployment:
+		o.Status = saved.(*sslv1alpha1.CertificateDeployment).Status
+	}
+}

@@ -1,0 +1,251 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
+	"github.com/certsync/tencent-cert-operator/internal/certs"
+	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
+)
+
+// Field indexes on TencentCertificates, so a Secret event finds its objects without a scan.
+const (
+	indexSecretRef      = ".spec.secretRef.name"
+	indexCredentialsRef = ".spec.credentialsRef.name"
+)
+
+// TencentCertificateOptions tune timing; the zero value gives production defaults.
+type TencentCertificateOptions struct {
+	// ResyncInterval is how often a Ready object is looked at again; the check costs no API call.
+	ResyncInterval time.Duration
+	// PollInterval is the first delay between polls of an update record; it grows to MaxPollInterval.
+	PollInterval    time.Duration
+	MaxPollInterval time.Duration
+	// UpdateRetryLimit is how many times failed items of an update record are retried.
+	UpdateRetryLimit int32
+	// CleanupAttempts is how many times deletion tries to remove bound certificates before it
+	// releases the object, and CleanupBackoff the first delay between tries.
+	CleanupAttempts int32
+	CleanupBackoff  time.Duration
+	// OldCertificateRecheck is how often a superseded certificate that is still bound is
+	// checked again for deletion.
+	OldCertificateRecheck time.Duration
+}
+
+func (o *TencentCertificateOptions) defaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&o.ResyncInterval, 10*time.Minute)
+	def(&o.PollInterval, 2*time.Second)
+	def(&o.MaxPollInterval, time.Minute)
+	def(&o.CleanupBackoff, 10*time.Second)
+	def(&o.OldCertificateRecheck, 5*time.Minute)
+	if o.UpdateRetryLimit == 0 {
+		o.UpdateRetryLimit = 3
+	}
+	if o.CleanupAttempts == 0 {
+		o.CleanupAttempts = 6
+	}
+}
+
+// TencentCertificateReconciler keeps a TLS Secret uploaded to the Tencent SSL service.
+type TencentCertificateReconciler struct {
+	client.Client
+	Cloud    tencentcloud.Factory
+	Recorder events.EventRecorder
+	Clock    clock.PassiveClock
+	Options  TencentCertificateOptions
+}
+
+// tcRun carries what one reconcile learned between its steps.
+type tcRun struct {
+	obj    *sslv1alpha1.TencentCertificate
+	bundle *certs.Bundle
+	api    tencentcloud.API
+	// requeue asks for an earlier look than the resync, for work that is not an error.
+	requeue time.Duration
+}
+
+// +kubebuilder:rbac:groups=ssl.certsync.io,resources=tencentcertificates,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=ssl.certsync.io,resources=tencentcertificates/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=ssl.certsync.io,resources=tencentcertificates/finalizers,verbs=update
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch;create;update;patch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile runs the steps that bring one TencentCertificate to its desired state and writes
+// its status once, at the end.
+func (r *TencentCertificateReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
+	obj := &sslv1alpha1.TencentCertificate{}
+	if err := r.Get(ctx, req.NamespacedName, obj); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	base := obj.DeepCopy()
+	run := &tcRun{obj: obj}
+	defer func() { result, retErr = r.finish(ctx, base, run, retErr) }()
+
+	if !obj.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, r.reconcileDelete(ctx, run)
+	}
+	steps := []func(context.Context, *tcRun) error{
+		r.reconcileSource,
+		r.reconcileFinalizer,
+		r.reconcileUpload,
+		r.reconcileUpdate,
+		r.reconcileOldCertificates,
+		r.reconcileIngressSecret,
+	}
+	for _, step := range steps {
+		if err := step(ctx, run); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
+	return ctrl.Result{}, nil
+}
+
+// cloud returns the SSL API client for the object's credentials, resolving them on first use
+// so that a reconcile with nothing to do never reads them.
+func (r *TencentCertificateReconciler) cloud(ctx context.Context, run *tcRun) (tencentcloud.API, error) {
+	if run.api == nil {
+		api, err := cloudFor(ctx, r.Client, r.Cloud, run.obj.Namespace, run.obj.Spec.CredentialsRef)
+		if err != nil {
+			return nil, err
+		}
+		run.api = api
+	}
+	return run.api, nil
+}
+
+// finish turns the reconcile's outcome into conditions, events and a result, and writes the
+// status when it changed.
+func (r *TencentCertificateReconciler) finish(ctx context.Context, base *sslv1alpha1.TencentCertificate, run *tcRun, err error) (ctrl.Result, error) {
+	obj := run.obj
+	conds := conditions{list: &obj.Status.Conditions, generation: obj.Generation}
+	result, retErr := ctrl.Result{}, error(nil)
+	deleting := !obj.DeletionTimestamp.IsZero()
+	switch {
+	case err == nil && deleting:
+		// The finalizer is gone; the object disappears with no status left to write.
+		return ctrl.Result{}, nil
+	case err == nil:
+		conds.markReady(sslv1alpha1.ReasonSucceeded, readyMessage(obj))
+		obj.Status.ObservedGeneration = obj.Generation
+		obj.Status.LastHandledReconcileAt = obj.Annotations[sslv1alpha1.ReconcileRequestAnnotation]
+		result.RequeueAfter = jitter(r.Options.ResyncInterval)
+		if run.requeue > 0 && run.requeue < result.RequeueAfter {
+			result.RequeueAfter = run.requeue
+		}
+	default:
+		o := asOutcome(err)
+		switch o.kind {
+		case kindTerminal:
+			conds.markStalled(o.reason, o.message)
+			obj.Status.ObservedGeneration = obj.Generation
+			obj.Status.LastHandledReconcileAt = obj.Annotations[sslv1alpha1.ReconcileRequestAnnotation]
+		case kindWaiting:
+			conds.markWaiting(o.reason, o.message)
+			result.RequeueAfter = o.after
+		case kindProgressing:
+			conds.markProgressing(o.reason, o.message)
+			result.RequeueAfter = o.after
+		default:
+			conds.markWaiting(o.reason, o.message)
+			retErr = o
+		}
+	}
+	emitReadyTransition(r.Recorder, obj, base.Status.Conditions, obj.Status.Conditions, err)
+	if !equality.Semantic.DeepEqual(base.Status, obj.Status) {
+		if perr := r.Status().Patch(ctx, obj, client.MergeFrom(base)); perr != nil && !apierrors.IsNotFound(perr) {
+			return ctrl.Result{}, perr
+		}
+	}
+	if retErr != nil {
+		ctrl.LoggerFrom(ctx).Info("Reconciliation of TencentCertificate failed; retrying", "reason", asOutcome(retErr).reason,
+			"code", tencentcloud.Code(retErr), "requestID", tencentcloud.RequestID(retErr))
+	}
+	return result, retErr
+}
+
+func readyMessage(obj *sslv1alpha1.TencentCertificate) string {
+	if obj.Spec.CertificateID != "" {
+		return fmt.Sprintf("Adopted certificate %s", obj.Status.CertificateID)
+	}
+	if u := obj.Status.Update; u != nil && u.Phase == sslv1alpha1.UpdateSucceeded && u.CertificateID == obj.Status.CertificateID {
+		return fmt.Sprintf("Certificate %s is uploaded and %d bound resources were switched to it", obj.Status.CertificateID, u.Succeeded)
+	}
+	return fmt.Sprintf("Certificate %s is uploaded", obj.Status.CertificateID)
+}
+
+// SetupWithManager registers the controller. Secrets are watched as metadata only, so the
+// operator never caches the data of Secrets it does not use.
+func (r *TencentCertificateReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	r.Options.defaults()
+	if r.Clock == nil {
+		r.Clock = clock.RealClock{}
+	}
+	ctx := context.Background()
+	idx := mgr.GetFieldIndexer()
+	if err := idx.IndexField(ctx, &sslv1alpha1.TencentCertificate{}, indexSecretRef, func(o client.Object) []string {
+		if ref := o.(*sslv1alpha1.TencentCertificate).Spec.SecretRef; ref != nil {
+			return []string{ref.Name}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := idx.IndexField(ctx, &sslv1alpha1.TencentCertificate{}, indexCredentialsRef, func(o client.Object) []string {
+		if ref := o.(*sslv1alpha1.TencentCertificate).Spec.CredentialsRef; ref != nil {
+			return []string{ref.Name}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&sslv1alpha1.TencentCertificate{}, builder.WithPredicates(
+			predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		Owns(&corev1.Secret{}, builder.OnlyMetadata).
+		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.certificatesForSecret)).
+		Named("tencentcertificate").
+		Complete(r)
+}
+
+// certificatesForSecret maps a Secret to the TencentCertificates that read it as their source
+// or their credentials.
+func (r *TencentCertificateReconciler) certificatesForSecret(ctx context.Context, secret client.Object) []reconcile.Request {
+	var reqs []reconcile.Request
+	for _, index := range []string{indexSecretRef, indexCredentialsRef} {
+		list := &sslv1alpha1.TencentCertificateList{}
+		if err := r.List(ctx, list, client.InNamespace(secret.GetNamespace()), client.MatchingFields{index: secret.GetName()}); err != nil {
+			ctrl.LoggerFrom(ctx).Error(err, "Failed to list TencentCertificates for a Secret")
+			continue
+		}
+		for _, item := range list.Items {
+			reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: item.Namespace, Name: item.Name}})
+		}
+	}
+	return reqs
+}
+
+func now(c clock.PassiveClock) *metav1.Time {
+	t := metav1.NewTime(c.Now().Truncate(time.Second))
+	return &t
+}
