@@ -12,9 +12,12 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
+	"github.com/certsync/tencent-cert-operator/controllers"
+	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 )
 
 var scheme = runtime.NewScheme()
@@ -50,6 +53,7 @@ func main() {
 	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
 		Scheme:                 scheme,
 		Cache:                  cacheOpts,
+		Client:                 controllers.ClientOptions(),
 		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
 		HealthProbeBindAddress: probeAddr,
 		LeaderElection:         leaderElect,
@@ -59,8 +63,21 @@ func main() {
 		log.Error(err, "Failed to create manager")
 		os.Exit(1)
 	}
-	_ = endpoint
-	_ = region
+	apiMetrics, err := tencentcloud.NewMetrics(metrics.Registry)
+	if err != nil {
+		log.Error(err, "Failed to register SSL API metrics")
+		os.Exit(1)
+	}
+	cloud := tencentcloud.NewFactory(tencentcloud.FactoryOptions{
+		Endpoint: endpoint,
+		Region:   region,
+		Metrics:  apiMetrics,
+		Logger:   ctrl.Log.WithName("tencentcloud"),
+	})
+	if err := controllers.Setup(mgr, controllers.Options{Cloud: cloud}); err != nil {
+		log.Error(err, "Failed to set up controllers")
+		os.Exit(1)
+	}
 
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		log.Error(err, "Failed to add health check")

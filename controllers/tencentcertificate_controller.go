@@ -37,7 +37,8 @@ type TencentCertificateOptions struct {
 	// PollInterval is the first delay between polls of an update record; it grows to MaxPollInterval.
 	PollInterval    time.Duration
 	MaxPollInterval time.Duration
-	// UpdateRetryLimit is how many times failed items of an update record are retried.
+	// UpdateRetryLimit is how many times failed items of an update record are retried; a
+	// negative value turns retries off.
 	UpdateRetryLimit int32
 	// CleanupAttempts is how many times deletion tries to remove bound certificates before it
 	// releases the object, and CleanupBackoff the first delay between tries.
@@ -83,6 +84,8 @@ type tcRun struct {
 	api    tencentcloud.API
 	// requeue asks for an earlier look than the resync, for work that is not an error.
 	requeue time.Duration
+	// retryNow retries failed update items once more, on the user's request.
+	retryNow bool
 }
 
 // +kubebuilder:rbac:groups=ssl.certsync.io,resources=tencentcertificates,verbs=get;list;watch;update;patch

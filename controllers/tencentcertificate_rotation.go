@@ -37,6 +37,7 @@ func (r *TencentCertificateReconciler) reconcileUpdate(ctx context.Context, run 
 		}
 		// A reconcile request re-runs the failed items with a fresh retry budget.
 		u.Phase, u.Retries, u.CompletionTime = sslv1alpha1.UpdateRunning, 0, nil
+		run.retryNow = true
 	}
 	api, err := r.cloud(ctx, run)
 	if err != nil {
@@ -103,7 +104,7 @@ func (r *TencentCertificateReconciler) pollUpdate(ctx context.Context, run *tcRu
 			"Switched %d bound resources from %s to %s", u.Succeeded, u.OldCertificateID, u.CertificateID)
 		return nil
 	}
-	if u.Retries < r.Options.UpdateRetryLimit {
+	if u.Retries < r.Options.UpdateRetryLimit || run.retryNow {
 		if _, err := api.UpdateCertificateRecordRetry(ctx, &tencentcloud.UpdateCertificateRecordRetryRequest{DeployRecordId: tencentcloud.FlexInt(u.RecordID)}); err != nil {
 			return cloudOutcome("retry the failed items of the update record", err, r.Options.PollInterval)
 		}

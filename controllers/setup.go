@@ -1,0 +1,46 @@
+package controllers
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
+)
+
+// Options configure the operator's controllers.
+type Options struct {
+	// Cloud builds SSL API clients.
+	Cloud tencentcloud.Factory
+	// Clock is the time source; nil means the real clock.
+	Clock clock.Clock
+	// TencentCertificate tunes the TencentCertificate controller.
+	TencentCertificate TencentCertificateOptions
+}
+
+// ClientOptions makes the manager's client read Secrets from the API server instead of a cache,
+// so that the operator never holds the data of every Secret in the cluster in memory.
+func ClientOptions() client.Options {
+	return client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}}
+}
+
+// Setup registers the controllers and their metrics with mgr.
+func Setup(mgr ctrl.Manager, opts Options) error {
+	c := opts.Clock
+	if c == nil {
+		c = clock.RealClock{}
+	}
+	tc := &TencentCertificateReconciler{
+		Client:   mgr.GetClient(),
+		Cloud:    opts.Cloud,
+		Recorder: mgr.GetEventRecorder("tencent-cert-operator"),
+		Clock:    c,
+		Options:  opts.TencentCertificate,
+	}
+	if err := tc.SetupWithManager(mgr); err != nil {
+		return err
+	}
+	return registerCollectors(metrics.Registry, mgr.GetCache())
+}

@@ -1,0 +1,323 @@
+package controllers_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/go-logr/logr/funcr"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
+	"github.com/certsync/tencent-cert-operator/controllers"
+	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
+	"github.com/certsync/tencent-cert-operator/internal/testcerts"
+	"github.com/certsync/tencent-cert-operator/internal/testenv"
+	"github.com/certsync/tencent-cert-operator/test/sslsim"
+)
+
+const (
+	testSecretID  = "AKIDcontrollertest"
+	testSecretKey = "controller-test-secret-key-never-logged"
+)
+
+var (
+	env    *testenv.Env
+	rootCA *testcerts.CA
+)
+
+func TestMain(m *testing.M) {
+	ctrl.SetLogger(logr.Discard())
+	var err error
+	if env, err = testenv.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	rootCA = testcerts.Must(testcerts.NewCA())
+	code := m.Run()
+	_ = env.Stop()
+	os.Exit(code)
+}
+
+// harness runs the real manager against envtest and an SSL simulator over HTTP, in a
+// namespace of its own.
+type harness struct {
+	t   *testing.T
+	ctx context.Context
+	ns  string
+	k8s client.Client
+	sim *sslsim.Simulator
+	log *syncBuffer
+	// simURL is the simulator's endpoint.
+	simURL string
+}
+
+type harnessConfig struct {
+	sim     sslsim.Options
+	options controllers.Options
+	// interceptors wrap the manager's client, to inject failures.
+	interceptors *interceptor.Funcs
+}
+
+func newHarness(t *testing.T, mutate ...func(*harnessConfig)) *harness {
+	t.Helper()
+	g := NewWithT(t)
+	cfg := harnessConfig{
+		sim: sslsim.Options{Credentials: map[string]string{testSecretID: testSecretKey}, DeployDuration: 300 * time.Millisecond},
+		options: controllers.Options{TencentCertificate: controllers.TencentCertificateOptions{
+			ResyncInterval: time.Minute, PollInterval: 100 * time.Millisecond, MaxPollInterval: 500 * time.Millisecond,
+			CleanupBackoff: 100 * time.Millisecond, OldCertificateRecheck: 500 * time.Millisecond,
+		}},
+	}
+	for _, m := range mutate {
+		m(&cfg)
+	}
+	sim, url := sslsim.Start(t, cfg.sim)
+	t.Setenv("TENCENTCLOUD_SECRET_ID", testSecretID)
+	t.Setenv("TENCENTCLOUD_SECRET_KEY", testSecretKey)
+	if cfg.options.Cloud == nil {
+		cfg.options.Cloud = tencentcloud.NewFactory(tencentcloud.FactoryOptions{Endpoint: url, Region: "ap-guangzhou"})
+	}
+
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "test-"}}
+	g.Expect(env.Client.Create(context.Background(), ns)).To(Succeed())
+
+	logs := &syncBuffer{}
+	opts := ctrl.Options{
+		Scheme:                 env.Scheme,
+		Cache:                  cache.Options{DefaultNamespaces: map[string]cache.Config{ns.Name: {}}},
+		Client:                 controllers.ClientOptions(),
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
+		Logger: funcr.New(func(prefix, args string) { logs.WriteString(prefix + " " + args + "\n") },
+			funcr.Options{Verbosity: 2}),
+	}
+	if cfg.interceptors != nil {
+		funcs := *cfg.interceptors
+		opts.NewClient = func(c *rest.Config, o client.Options) (client.Client, error) {
+			inner, err := client.NewWithWatch(c, o)
+			if err != nil {
+				return nil, err
+			}
+			return interceptor.NewClient(inner, funcs), nil
+		}
+	}
+	mgr, err := ctrl.NewManager(env.Config, opts)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(controllers.Setup(mgr, cfg.options)).To(Succeed())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- mgr.Start(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("manager: %v", err)
+		}
+	})
+	return &harness{t: t, ctx: ctx, ns: ns.Name, k8s: env.Client, sim: sim, log: logs, simURL: url}
+}
+
+// issue returns a fresh certificate for the domains, valid from an hour ago for a year.
+func issue(t *testing.T, domains ...string) *testcerts.Cert {
+	t.Helper()
+	return testcerts.Must(rootCA.Issue(testcerts.Leaf{
+		DNSNames: domains, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(365 * 24 * time.Hour), ECDSA: true,
+	}))
+}
+
+func (h *harness) createTLSSecret(name string, c *testcerts.Cert) *corev1.Secret {
+	h.t.Helper()
+	s := &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Namespace: h.ns, Name: name},
+		Type:       corev1.SecretTypeTLS,
+		Data:       c.SecretData(),
+	}
+	NewWithT(h.t).Expect(h.k8s.Create(h.ctx, s)).To(Succeed())
+	return s
+}
+
+// rotateSecret replaces the Secret's certificate, as cert-manager does on renewal.
+func (h *harness) rotateSecret(name string, c *testcerts.Cert) {
+	h.t.Helper()
+	s := &corev1.Secret{}
+	g := NewWithT(h.t)
+	g.Expect(h.k8s.Get(h.ctx, client.ObjectKey{Namespace: h.ns, Name: name}, s)).To(Succeed())
+	s.Data = c.SecretData()
+	g.Expect(h.k8s.Update(h.ctx, s)).To(Succeed())
+}
+
+func (h *harness) createCertificate(name, secret string, mutate ...func(*sslv1alpha1.TencentCertificateSpec)) *sslv1alpha1.TencentCertificate {
+	h.t.Helper()
+	tc := &sslv1alpha1.TencentCertificate{
+		ObjectMeta: metav1.ObjectMeta{Namespace: h.ns, Name: name},
+		Spec:       sslv1alpha1.TencentCertificateSpec{SecretRef: &sslv1alpha1.LocalObjectReference{Name: secret}},
+	}
+	for _, m := range mutate {
+		m(&tc.Spec)
+	}
+	NewWithT(h.t).Expect(h.k8s.Create(h.ctx, tc)).To(Succeed())
+	return tc
+}
+
+func (h *harness) getCertificate(name string) *sslv1alpha1.TencentCertificate {
+	tc := &sslv1alpha1.TencentCertificate{}
+	NewWithT(h.t).Expect(h.k8s.Get(h.ctx, client.ObjectKey{Namespace: h.ns, Name: name}, tc)).To(Succeed())
+	return tc
+}
+
+// waitCondition waits until the object's condition has the status and reason, and returns it.
+func (h *harness) waitCondition(obj client.Object, condType string, status metav1.ConditionStatus, reason string) {
+	h.t.Helper()
+	NewWithT(h.t).Eventually(func(g Gomega) {
+		g.Expect(h.k8s.Get(h.ctx, client.ObjectKeyFromObject(obj), obj)).To(Succeed())
+		c := apimeta.FindStatusCondition(conditionsOf(obj), condType)
+		g.Expect(c).NotTo(BeNil(), "condition %s", condType)
+		g.Expect(c.Status).To(Equal(status), "condition %s: %s", condType, c.Message)
+		g.Expect(c.Reason).To(Equal(reason), "condition %s: %s", condType, c.Message)
+	}).WithTimeout(30 * time.Second).WithPolling(50 * time.Millisecond).Should(Succeed())
+}
+
+// waitCurrent waits until kstatus would call the object Current: Ready=True for the current
+// generation, with no Reconciling or Stalled condition.
+func (h *harness) waitCurrent(obj client.Object) {
+	h.t.Helper()
+	NewWithT(h.t).Eventually(func(g Gomega) {
+		g.Expect(h.k8s.Get(h.ctx, client.ObjectKeyFromObject(obj), obj)).To(Succeed())
+		conds := conditionsOf(obj)
+		ready := apimeta.FindStatusCondition(conds, sslv1alpha1.ReadyCondition)
+		g.Expect(ready).NotTo(BeNil())
+		g.Expect(ready.Status).To(Equal(metav1.ConditionTrue), "Ready: %s %s", ready.Reason, ready.Message)
+		g.Expect(observedGeneration(obj)).To(Equal(obj.GetGeneration()))
+		g.Expect(apimeta.FindStatusCondition(conds, sslv1alpha1.ReconcilingCondition)).To(BeNil())
+		g.Expect(apimeta.FindStatusCondition(conds, sslv1alpha1.StalledCondition)).To(BeNil())
+	}).WithTimeout(30 * time.Second).WithPolling(50 * time.Millisecond).Should(Succeed())
+}
+
+func conditionsOf(obj client.Object) []metav1.Condition {
+	switch o := obj.(type) {
+	case *sslv1alpha1.TencentCertificate:
+		return o.Status.Conditions
+	case *sslv1alpha1.CertificateDeployment:
+		return o.Status.Conditions
+	}
+	panic("unknown kind")
+}
+
+func observedGeneration(obj client.Object) int64 {
+	switch o := obj.(type) {
+	case *sslv1alpha1.TencentCertificate:
+		return o.Status.ObservedGeneration
+	case *sslv1alpha1.CertificateDeployment:
+		return o.Status.ObservedGeneration
+	}
+	panic("unknown kind")
+}
+
+// events returns the notes of the namespace's events with the reason, or all when reason is empty.
+func (h *harness) events(reason string) []string {
+	list := &eventsv1.EventList{}
+	NewWithT(h.t).Expect(h.k8s.List(h.ctx, list, client.InNamespace(h.ns))).To(Succeed())
+	var notes []string
+	for _, e := range list.Items {
+		if reason == "" || e.Reason == reason {
+			notes = append(notes, e.Reason+": "+e.Note)
+		}
+	}
+	return notes
+}
+
+// waitEvent waits for an event with the reason whose note contains substr.
+func (h *harness) waitEvent(reason, substr string) {
+	h.t.Helper()
+	NewWithT(h.t).Eventually(func() []string { return h.events(reason) }).WithTimeout(30*time.Second).
+		Should(ContainElement(ContainSubstring(substr)), "event %s containing %q", reason, substr)
+}
+
+// totalCalls counts every SSL API call the simulator answered.
+func totalCalls(c sslsim.CallCounts) int {
+	n := 0
+	for action := range c {
+		n += c.Total(action)
+	}
+	return n
+}
+
+// assertNoSecrets checks that no log line, event or status holds key material or credentials.
+func (h *harness) assertNoSecrets(keys ...[]byte) {
+	h.t.Helper()
+	var haystack strings.Builder
+	haystack.WriteString(h.log.String())
+	for _, e := range h.events("") {
+		haystack.WriteString(e)
+	}
+	for _, list := range []client.ObjectList{&sslv1alpha1.TencentCertificateList{}, &sslv1alpha1.CertificateDeploymentList{}} {
+		NewWithT(h.t).Expect(h.k8s.List(h.ctx, list, client.InNamespace(h.ns))).To(Succeed())
+		haystack.WriteString(fmt.Sprintf("%+v", list))
+	}
+	text := haystack.String()
+	if strings.Contains(text, testSecretKey) {
+		h.t.Fatalf("the secret key appeared in logs, events or status")
+	}
+	for _, key := range keys {
+		for _, line := range bytes.Split(key, []byte("\n")) {
+			if len(line) >= 16 && !bytes.HasPrefix(line, []byte("-----")) && strings.Contains(text, string(line)) {
+				h.t.Fatalf("private key material appeared in logs, events or status")
+			}
+		}
+	}
+}
+
+// failOnce returns interceptors that fail the first status patch that records a certificate
+// ID, as a crash between the upload and the status write would.
+func failOnce() *interceptor.Funcs {
+	var once sync.Once
+	return &interceptor.Funcs{
+		SubResourcePatch: func(ctx context.Context, c client.Client, sub string, obj client.Object, patch client.Patch, opts ...client.SubResourcePatchOption) error {
+			if tc, ok := obj.(*sslv1alpha1.TencentCertificate); ok && tc.Status.CertificateID != "" {
+				failed := false
+				once.Do(func() { failed = true })
+				if failed {
+					return errors.New("injected failure of the status write")
+				}
+			}
+			return c.SubResource(sub).Patch(ctx, obj, patch, opts...)
+		},
+	}
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) WriteString(s string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf.WriteString(s)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,106 @@
+package tencentcloud
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/go-logr/logr/funcr"
+)
+
+// TestNoKeyMaterialLeaks drives calls that carry a private key and a token
+// against endpoints that echo secrets back in every way they could, and
+// checks errors, logs and metrics.
+func TestNoKeyMaterialLeaks(t *testing.T) {
+	echoed := fmt.Sprintf("bad key %s for SecretKey=%s token %s", strings.ReplaceAll(testPEMKey, "\n", "\\n"), testSecretKey, testToken)
+	cases := []struct {
+		name   string
+		status int
+		body   string
+	}{
+		{name: "An error message echoing the request's secrets", status: http.StatusOK, body: errEnvelope("FailedOperation.CertificateParseError", echoed, "r1")},
+		{name: "A non-JSON 500 page echoing the secrets", status: http.StatusInternalServerError, body: "<pre>" + testPEMKey + testSecretKey + "</pre>"},
+		{name: "A 200 that is not JSON and echoes the secrets", status: http.StatusOK, body: "oops " + testPEMKey + testSecretKey},
+		{name: "A response field of the wrong type next to a private key", status: http.StatusOK, body: `{"Response":{"CertificateId":1,"Secret":"` + testSecretKey + `","RequestId":"r2"}}`},
+		{name: "A successful response", status: http.StatusOK, body: okEnvelope(`"CertificateId":"new1"`)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newTestEnv(t, always(tc.status, tc.body), nil)
+			api, err := env.factory.For(context.Background(), &Credentials{SecretID: testSecretID, SecretKey: testSecretKey, Token: testToken})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := &UploadCertificateRequest{CertificatePublicKey: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", CertificatePrivateKey: testPEMKey}
+			_, callErr := api.UploadCertificate(context.Background(), req)
+			if callErr != nil {
+				assertNoSecrets(t, "error string", callErr.Error())
+				assertNoSecrets(t, "formatted error", fmt.Sprintf("%+v", callErr))
+			}
+			assertNoSecrets(t, "logs", env.logs.String())
+			families, err := env.reg.Gather()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var labels strings.Builder
+			for _, mf := range families {
+				for _, m := range mf.GetMetric() {
+					for _, l := range m.GetLabel() {
+						labels.WriteString(l.GetName() + "=" + l.GetValue() + "\n")
+					}
+				}
+			}
+			if labels.Len() == 0 {
+				t.Fatal("no metrics were recorded")
+			}
+			assertNoSecrets(t, "metric labels", labels.String())
+		})
+	}
+}
+
+func TestSecretBearingTypesRedactWhenFormattedOrLogged(t *testing.T) {
+	key := testPEMKey
+	cases := []struct {
+		name     string
+		value    any
+		wantSeen string
+	}{
+		{name: "UploadCertificateRequest", value: UploadCertificateRequest{CertificatePublicKey: "PUBLIC", CertificatePrivateKey: key, Alias: "alias-1"}, wantSeen: "alias-1"},
+		{name: "A pointer to UploadCertificateRequest", value: &UploadCertificateRequest{CertificatePrivateKey: key, Alias: "alias-2"}, wantSeen: "alias-2"},
+		{name: "UpdateCertificateInstanceRequest", value: UpdateCertificateInstanceRequest{OldCertificateId: "old-1", CertificatePrivateKey: key}, wantSeen: "old-1"},
+		{name: "UploadUpdateCertificateInstanceRequest", value: UploadUpdateCertificateInstanceRequest{OldCertificateId: "old-2", CertificatePrivateKey: key}, wantSeen: "old-2"},
+		{name: "DescribeCertificateDetailResponse", value: DescribeCertificateDetailResponse{CertificateId: "cert-1", CertificatePrivateKey: &key, EncryptPrivateKey: &key, SubmittedData: []byte(`{"KeyPassword":"` + testSecretKey + `"}`)}, wantSeen: "cert-1"},
+		{name: "Credentials", value: Credentials{SecretID: "AKIDvisible", SecretKey: testSecretKey, Token: testToken}, wantSeen: "AKIDvisible"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name+" hides its secrets in every form", func(t *testing.T) {
+			forms := map[string]string{
+				"%v": fmt.Sprintf("%v", tc.value), "%+v": fmt.Sprintf("%+v", tc.value), "%#v": fmt.Sprintf("%#v", tc.value),
+				"%s": fmt.Sprintf("%s", tc.value), "%q": fmt.Sprintf("%q", tc.value), "%x": fmt.Sprintf("%x", tc.value),
+			}
+			if s, ok := tc.value.(fmt.Stringer); ok {
+				forms["String"] = s.String()
+			}
+			if g, ok := tc.value.(fmt.GoStringer); ok {
+				forms["GoString"] = g.GoString()
+			}
+			var logged strings.Builder
+			log := funcr.New(func(_, args string) { logged.WriteString(args) }, funcr.Options{})
+			log.Info("Value", "value", tc.value)
+			forms["logr"] = logged.String()
+			for form, s := range forms {
+				assertNoSecrets(t, form, s)
+			}
+			for _, form := range []string{"%v", "%+v", "logr"} {
+				if !strings.Contains(forms[form], tc.wantSeen) {
+					t.Errorf("%s form %q lacks the non-secret %q", form, forms[form], tc.wantSeen)
+				}
+			}
+			if !strings.Contains(forms["%v"], redacted) {
+				t.Errorf("%%v form %q does not mark the redaction", forms["%v"])
+			}
+		})
+	}
+}

@@ -1,0 +1,280 @@
+package tencentcloud
+
+import (
+	"context"
+	"net/http"
+	"reflect"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+func TestThrottledCallsAreRetriedWithBackoff(t *testing.T) {
+	ctx := context.Background()
+	throttleFirst := func(code string, n int) func(int, recordedRequest) (int, string) {
+		return func(i int, _ recordedRequest) (int, string) {
+			if i < n {
+				return http.StatusOK, errEnvelope(code, "Request frequency exceeded.", "throttled")
+			}
+			return http.StatusOK, okEnvelope(`"CertificateId":"new1"`)
+		}
+	}
+	cases := []struct {
+		name         string
+		respond      func(int, recordedRequest) (int, string)
+		retry        RetryOptions
+		wantRequests int
+		wantCode     string // "" means success
+		wantBackoffs []time.Duration
+	}{
+		{
+			name:         "The SSL throttling code is retried until the call succeeds",
+			respond:      throttleFirst(CodeRateLimitExceeded, 2),
+			retry:        RetryOptions{BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second},
+			wantRequests: 3,
+			wantBackoffs: []time.Duration{100 * time.Millisecond, 200 * time.Millisecond},
+		},
+		{
+			name:         "The public throttling code is retried too",
+			respond:      throttleFirst("RequestLimitExceeded.UinLimitExceeded", 1),
+			retry:        RetryOptions{BaseDelay: 100 * time.Millisecond},
+			wantRequests: 2,
+			wantBackoffs: []time.Duration{100 * time.Millisecond},
+		},
+		{
+			name:         "Retries stop at the limit and return the throttling error",
+			respond:      throttleFirst(CodeRateLimitExceeded, 100),
+			retry:        RetryOptions{MaxRetries: 3, BaseDelay: 100 * time.Millisecond, MaxDelay: 300 * time.Millisecond},
+			wantRequests: 4,
+			wantCode:     CodeRateLimitExceeded,
+			wantBackoffs: []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 300 * time.Millisecond},
+		},
+		{
+			name:         "Retries can be disabled",
+			respond:      throttleFirst(CodeRateLimitExceeded, 100),
+			retry:        RetryOptions{MaxRetries: -1},
+			wantRequests: 1,
+			wantCode:     CodeRateLimitExceeded,
+		},
+		{
+			name:         "Errors other than throttling are not retried",
+			respond:      always(http.StatusOK, errEnvelope("InternalError", "boom", "r")),
+			wantRequests: 1,
+			wantCode:     "InternalError",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newTestEnv(t, tc.respond, func(o *FactoryOptions) {
+				o.Retry = tc.retry
+				o.RateLimit.Disabled = true
+			})
+			resp, err := env.api(t).UploadCertificate(ctx, &UploadCertificateRequest{CertificatePublicKey: "c"})
+			if got := len(env.cloud.recorded()); got != tc.wantRequests {
+				t.Errorf("%d requests, want %d", got, tc.wantRequests)
+			}
+			if tc.wantCode == "" {
+				if err != nil || resp.CertificateId != "new1" {
+					t.Fatalf("got %v, %v; want success", resp, err)
+				}
+			} else if Code(err) != tc.wantCode {
+				t.Fatalf("error code %q, want %q (%v)", Code(err), tc.wantCode, err)
+			}
+			sleeps := env.clock.recordedSleeps()
+			if len(sleeps) != len(tc.wantBackoffs) {
+				t.Fatalf("slept %v, want %d backoffs", sleeps, len(tc.wantBackoffs))
+			}
+			for i, step := range tc.wantBackoffs {
+				// Equal jitter: between half the step and the step.
+				if sleeps[i] < step/2 || sleeps[i] > step {
+					t.Errorf("backoff %d is %v, want within [%v, %v]", i, sleeps[i], step/2, step)
+				}
+			}
+		})
+	}
+}
+
+func TestThrottleBackoffStopsAtTheContextDeadline(t *testing.T) {
+	env := newTestEnv(t, always(http.StatusOK, errEnvelope(CodeRateLimitExceeded, "slow down", "r")), func(o *FactoryOptions) {
+		o.Retry = RetryOptions{BaseDelay: time.Minute}
+		o.RateLimit.Disabled = true
+	})
+	ctx, cancel := context.WithDeadline(context.Background(), env.clock.Now().Add(10*time.Second))
+	defer cancel()
+	_, err := env.api(t).DescribeCertificates(ctx, nil)
+	if Code(err) != CodeRateLimitExceeded || Classify(err) != ClassThrottled {
+		t.Fatalf("got %v, want the throttling error", err)
+	}
+	if n := len(env.cloud.recorded()); n != 1 {
+		t.Errorf("%d requests, want 1: a backoff longer than the deadline must not be waited", n)
+	}
+}
+
+func TestClientSideLimiterSpacesCallsPerCallerAndAction(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name       string
+		calls      func(t *testing.T, env *testEnv)
+		wantSleeps []time.Duration
+	}{
+		{
+			name: "Calls of a 10/s action are spaced 100ms apart",
+			calls: func(t *testing.T, env *testEnv) {
+				api := env.api(t)
+				for range 3 {
+					mustCall(t, func() error { _, err := api.DescribeCertificates(ctx, nil); return err })
+				}
+			},
+			wantSleeps: []time.Duration{100 * time.Millisecond, 100 * time.Millisecond},
+		},
+		{
+			name: "Calls of a 20/s action are spaced 50ms apart",
+			calls: func(t *testing.T, env *testEnv) {
+				api := env.api(t)
+				for range 3 {
+					mustCall(t, func() error { _, err := api.UploadUpdateCertificateInstance(ctx, nil); return err })
+				}
+			},
+			wantSleeps: []time.Duration{50 * time.Millisecond, 50 * time.Millisecond},
+		},
+		{
+			name: "Different actions do not wait for each other",
+			calls: func(t *testing.T, env *testEnv) {
+				api := env.api(t)
+				mustCall(t, func() error { _, err := api.DescribeCertificates(ctx, nil); return err })
+				mustCall(t, func() error { _, err := api.DescribeCertificateDetail(ctx, nil); return err })
+			},
+		},
+		{
+			name: "Different SecretIDs do not wait for each other",
+			calls: func(t *testing.T, env *testEnv) {
+				for _, id := range []string{"AKIDone", "AKIDtwo"} {
+					api, err := env.factory.For(ctx, &Credentials{SecretID: id, SecretKey: testSecretKey})
+					if err != nil {
+						t.Fatal(err)
+					}
+					mustCall(t, func() error { _, err := api.DescribeCertificates(ctx, nil); return err })
+				}
+			},
+		},
+		{
+			name: "A rotated key of the same SecretID shares the budget",
+			calls: func(t *testing.T, env *testEnv) {
+				for _, token := range []string{"", "rotated"} {
+					api, err := env.factory.For(ctx, &Credentials{SecretID: testSecretID, SecretKey: testSecretKey, Token: token})
+					if err != nil {
+						t.Fatal(err)
+					}
+					mustCall(t, func() error { _, err := api.DescribeCertificates(ctx, nil); return err })
+				}
+			},
+			wantSleeps: []time.Duration{100 * time.Millisecond},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newTestEnv(t, always(http.StatusOK, okEnvelope("")), nil)
+			tc.calls(t, env)
+			if got := env.clock.recordedSleeps(); !reflect.DeepEqual(got, tc.wantSleeps) {
+				t.Errorf("slept %v, want %v", got, tc.wantSleeps)
+			}
+		})
+	}
+}
+
+func TestClientSideLimiterOptions(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name       string
+		opts       RateLimitOptions
+		wantSleeps []time.Duration
+	}{
+		{name: "A per-action override changes the spacing", opts: RateLimitOptions{Limits: map[string]rate.Limit{"DescribeCertificates": 4}}, wantSleeps: []time.Duration{250 * time.Millisecond, 250 * time.Millisecond}},
+		{name: "A burst lets calls start together", opts: RateLimitOptions{Burst: 3}},
+		{name: "A disabled limiter never waits", opts: RateLimitOptions{Disabled: true}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newTestEnv(t, always(http.StatusOK, okEnvelope("")), func(o *FactoryOptions) { o.RateLimit = tc.opts })
+			api := env.api(t)
+			for range 3 {
+				mustCall(t, func() error { _, err := api.DescribeCertificates(ctx, nil); return err })
+			}
+			if got := env.clock.recordedSleeps(); !reflect.DeepEqual(got, tc.wantSleeps) {
+				t.Errorf("slept %v, want %v", got, tc.wantSleeps)
+			}
+		})
+	}
+}
+
+func TestClientSideLimiterGivesUpWhenTheDeadlineIsTooNear(t *testing.T) {
+	env := newTestEnv(t, always(http.StatusOK, okEnvelope("")), nil)
+	api := env.api(t)
+	mustCall(t, func() error { _, err := api.DescribeCertificates(context.Background(), nil); return err })
+
+	ctx, cancel := context.WithDeadline(context.Background(), env.clock.Now().Add(10*time.Millisecond))
+	defer cancel()
+	_, err := api.DescribeCertificates(ctx, nil)
+	if Code(err) != CodeClientTimeout || Classify(err) != ClassTransient {
+		t.Fatalf("got %v, want a timeout", err)
+	}
+	if n := len(env.cloud.recorded()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+	// The abandoned reservation is returned, so the next call waits only
+	// for the first call's spacing.
+	mustCall(t, func() error { _, err := api.DescribeCertificates(context.Background(), nil); return err })
+	if got := env.clock.recordedSleeps(); !reflect.DeepEqual(got, []time.Duration{100 * time.Millisecond}) {
+		t.Errorf("slept %v, want [100ms]", got)
+	}
+}
+
+func TestRetryOptionDefaults(t *testing.T) {
+	cases := []struct {
+		name string
+		in   RetryOptions
+		want RetryOptions
+	}{
+		{name: "Zero values take the defaults", in: RetryOptions{}, want: RetryOptions{MaxRetries: 4, BaseDelay: 500 * time.Millisecond, MaxDelay: 8 * time.Second}},
+		{name: "A negative retry count disables retries", in: RetryOptions{MaxRetries: -1}, want: RetryOptions{MaxRetries: 0, BaseDelay: 500 * time.Millisecond, MaxDelay: 8 * time.Second}},
+		{name: "A cap below the base is raised to the base", in: RetryOptions{MaxRetries: 2, BaseDelay: time.Second, MaxDelay: time.Millisecond}, want: RetryOptions{MaxRetries: 2, BaseDelay: time.Second, MaxDelay: time.Second}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.in.withDefaults(); got != tc.want {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestBackoffIsCappedForLargeRetryCounts(t *testing.T) {
+	o := RetryOptions{BaseDelay: time.Hour, MaxDelay: 2 * time.Hour}.withDefaults()
+	for retry := range 100 {
+		if d := o.backoff(retry); d < 0 || d > 2*time.Hour {
+			t.Fatalf("backoff(%d) = %v, outside [0, 2h]", retry, d)
+		}
+	}
+}
+
+func mustCall(t *testing.T, call func() error) {
+	t.Helper()
+	if err := call(); err != nil {
+		t.Fatalf("call: %v", err)
+	}
+}
+
+func TestRealClockSleepEndsWithTheContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := (realClock{}).Sleep(ctx, time.Hour); err != context.Canceled {
+		t.Errorf("Sleep on a canceled context = %v, want context.Canceled", err)
+	}
+	if err := (realClock{}).Sleep(context.Background(), time.Nanosecond); err != nil {
+		t.Errorf("Sleep(1ns) = %v", err)
+	}
+	if now := (realClock{}).Now(); time.Since(now) > time.Minute {
+		t.Errorf("Now() = %v is not the current time", now)
+	}
+}
