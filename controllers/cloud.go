@@ -66,3 +66,15 @@ func restoreStatus(obj client.Object, saved runtime.Object) {
 		o.Status = saved.(*sslv1alpha1.CertificateDeployment).Status
 	}
 }
+
+// liveStatusCaughtUp re-reads obj from the API server, bypassing the cache, and reports whether
+// caught says the live status already holds a remote change that the cached copy lacks. Called
+// before a call that creates something in Tencent Cloud, it keeps a reconcile that started from
+// a stale cache from repeating the call; the live status then replaces the stale one.
+func liveStatusCaughtUp[T client.Object](ctx context.Context, reader client.Reader, obj T, fresh T, caught func(T) bool) bool {
+	if reader == nil || reader.Get(ctx, client.ObjectKeyFromObject(obj), fresh) != nil || !caught(fresh) {
+		return false
+	}
+	restoreStatus(obj, fresh)
+	return true
+}

@@ -30,24 +30,51 @@ type collector struct {
 }
 
 func registerCollectors(reg prometheus.Registerer, reader client.Reader) error {
-	err := reg.Register(&collector{reader: reader})
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		return nil
+	for _, c := range []prometheus.Collector{&collector{reader: reader}, deployOutcomes} {
+		err := reg.Register(c)
+		var are prometheus.AlreadyRegisteredError
+		if err != nil && !errors.As(err, &are) {
+			return err
+		}
 	}
-	return err
+	return nil
 }
 
 // Describe sends the metric descriptions.
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- certExpiryDesc
 	ch <- certReadyDesc
+	ch <- deployTargetsDesc
 }
 
-// Collect reads every TencentCertificate from the cache.
+// Collect reads every TencentCertificate and CertificateDeployment from the cache.
 func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), collectTimeout)
 	defer cancel()
+	c.collectCertificates(ctx, ch)
+	c.collectDeployments(ctx, ch)
+}
+
+func (c *collector) collectDeployments(ctx context.Context, ch chan<- prometheus.Metric) {
+	list := &sslv1alpha1.CertificateDeploymentList{}
+	if err := c.reader.List(ctx, list); err != nil {
+		return
+	}
+	states := []sslv1alpha1.TargetState{sslv1alpha1.TargetPending, sslv1alpha1.TargetDeploying, sslv1alpha1.TargetSucceeded,
+		sslv1alpha1.TargetFailed, sslv1alpha1.TargetAlreadyBound, sslv1alpha1.TargetRolledBack}
+	for _, cd := range list.Items {
+		counts := map[sslv1alpha1.TargetState]int{}
+		for _, t := range cd.Status.Targets {
+			counts[t.State]++
+		}
+		for _, s := range states {
+			ch <- prometheus.MustNewConstMetric(deployTargetsDesc, prometheus.GaugeValue, float64(counts[s]),
+				cd.Namespace, cd.Name, string(cd.Spec.ResourceType), string(s))
+		}
+	}
+}
+
+func (c *collector) collectCertificates(ctx context.Context, ch chan<- prometheus.Metric) {
 	list := &sslv1alpha1.TencentCertificateList{}
 	if err := c.reader.List(ctx, list); err != nil {
 		return
@@ -70,3 +97,13 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 }
+
+var (
+	deployOutcomes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "certificatedeployment_deploy_outcomes_total",
+		Help: "Finished deployment records by resource type and outcome (Succeeded, DeployFailed or RolledBack).",
+	}, []string{"resource_type", "outcome"})
+	deployTargetsDesc = prometheus.NewDesc("certificatedeployment_targets",
+		"The number of targets of a CertificateDeployment in each state.",
+		[]string{"namespace", "name", "resource_type", "state"}, nil)
+)

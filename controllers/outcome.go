@@ -6,6 +6,10 @@ import (
 	"strings"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
@@ -23,6 +27,8 @@ const (
 	kindProgressing
 	// kindTerminal: the spec, the Secret or the credentials are wrong; do not retry until they change.
 	kindTerminal
+	// kindDegraded: the work finished with some targets failed; try again only later.
+	kindDegraded
 )
 
 // outcome is a step's reason for stopping the reconcile early. Its message is stable, so that
@@ -50,6 +56,10 @@ func terminal(reason, message string) *outcome {
 
 func waiting(reason, message string, after time.Duration) *outcome {
 	return &outcome{kind: kindWaiting, reason: reason, message: message, after: after}
+}
+
+func degraded(reason, message string, after time.Duration) *outcome {
+	return &outcome{kind: kindDegraded, reason: reason, message: message, after: after}
 }
 
 func progressing(reason, message string, after time.Duration) *outcome {
@@ -94,4 +104,48 @@ func messageSuffix(err error) string {
 		return " (" + e.Message + ")"
 	}
 	return ""
+}
+
+// applyOutcome records how a reconcile ended (err nil is success) in the kstatus conditions and
+// returns the result, the error for the workqueue's backoff, and whether the generation reached
+// an outcome, which is when observedGeneration advances.
+func applyOutcome(c conditions, err error, readyReason, readyMessage string) (ctrl.Result, error, bool) {
+	if err == nil {
+		c.markReady(readyReason, readyMessage)
+		c.remove(sslv1alpha1.DegradedCondition)
+		return ctrl.Result{}, nil, true
+	}
+	o := asOutcome(err)
+	if o.kind != kindDegraded {
+		c.remove(sslv1alpha1.DegradedCondition)
+	}
+	switch o.kind {
+	case kindTerminal:
+		c.markStalled(o.reason, o.message)
+		return ctrl.Result{}, nil, true
+	case kindDegraded:
+		c.set(sslv1alpha1.ReadyCondition, metav1.ConditionFalse, o.reason, o.message)
+		c.set(sslv1alpha1.DegradedCondition, metav1.ConditionTrue, o.reason, o.message)
+		c.remove(sslv1alpha1.ReconcilingCondition)
+		c.remove(sslv1alpha1.StalledCondition)
+		return ctrl.Result{RequeueAfter: o.after}, nil, true
+	case kindWaiting:
+		c.markWaiting(o.reason, o.message)
+		return ctrl.Result{RequeueAfter: o.after}, nil, false
+	case kindProgressing:
+		c.markProgressing(o.reason, o.message)
+		return ctrl.Result{RequeueAfter: o.after}, nil, false
+	}
+	c.markWaiting(o.reason, o.message)
+	return ctrl.Result{}, o, false
+}
+
+// pollDelay backs off with the age of a task: half the time since it started, between lo and
+// hi, plus jitter. It needs no state across restarts.
+func pollDelay(c clock.PassiveClock, start *metav1.Time, lo, hi time.Duration) time.Duration {
+	d := lo
+	if start != nil {
+		d = c.Since(start.Time) / 2
+	}
+	return jitter(min(max(d, lo), hi))
 }

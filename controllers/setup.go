@@ -18,6 +18,8 @@ type Options struct {
 	Clock clock.Clock
 	// TencentCertificate tunes the TencentCertificate controller.
 	TencentCertificate TencentCertificateOptions
+	// CertificateDeployment tunes the CertificateDeployment controller.
+	CertificateDeployment CertificateDeploymentOptions
 }
 
 // ClientOptions makes the manager's client read Secrets from the API server instead of a cache,
@@ -33,13 +35,25 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 		c = clock.RealClock{}
 	}
 	tc := &TencentCertificateReconciler{
-		Client:   mgr.GetClient(),
-		Cloud:    opts.Cloud,
-		Recorder: mgr.GetEventRecorder("tencent-cert-operator"),
-		Clock:    c,
-		Options:  opts.TencentCertificate,
+		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
+		Cloud:     opts.Cloud,
+		Recorder:  mgr.GetEventRecorder("tencent-cert-operator"),
+		Clock:     c,
+		Options:   opts.TencentCertificate,
 	}
 	if err := tc.SetupWithManager(mgr); err != nil {
+		return err
+	}
+	cd := &CertificateDeploymentReconciler{
+		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
+		Cloud:     opts.Cloud,
+		Recorder:  tc.Recorder,
+		Clock:     c,
+		Options:   opts.CertificateDeployment,
+	}
+	if err := cd.SetupWithManager(mgr); err != nil {
 		return err
 	}
 	return registerCollectors(metrics.Registry, mgr.GetCache())

@@ -61,7 +61,7 @@ func TestMain(m *testing.M) {
 // harness runs the real manager against envtest and an SSL simulator over HTTP, in a
 // namespace of its own.
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	ctx context.Context
 	ns  string
 	k8s client.Client
@@ -69,6 +69,9 @@ type harness struct {
 	log *syncBuffer
 	// simURL is the simulator's endpoint.
 	simURL string
+	cfg    harnessConfig
+	// stopManager stops the running manager, as a crash or a restart would.
+	stopManager func()
 }
 
 type harnessConfig struct {
@@ -78,7 +81,7 @@ type harnessConfig struct {
 	interceptors *interceptor.Funcs
 }
 
-func newHarness(t *testing.T, mutate ...func(*harnessConfig)) *harness {
+func newHarness(t testing.TB, mutate ...func(*harnessConfig)) *harness {
 	t.Helper()
 	g := NewWithT(t)
 	cfg := harnessConfig{
@@ -100,20 +103,27 @@ func newHarness(t *testing.T, mutate ...func(*harnessConfig)) *harness {
 
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "test-"}}
 	g.Expect(env.Client.Create(context.Background(), ns)).To(Succeed())
+	h := &harness{t: t, ctx: context.Background(), ns: ns.Name, k8s: env.Client, sim: sim, log: &syncBuffer{}, simURL: url, cfg: cfg}
+	h.startManager()
+	return h
+}
 
-	logs := &syncBuffer{}
+// startManager starts the operator's manager; the test's cleanup stops it.
+func (h *harness) startManager() {
+	h.t.Helper()
+	g := NewWithT(h.t)
 	opts := ctrl.Options{
 		Scheme:                 env.Scheme,
-		Cache:                  cache.Options{DefaultNamespaces: map[string]cache.Config{ns.Name: {}}},
+		Cache:                  cache.Options{DefaultNamespaces: map[string]cache.Config{h.ns: {}}},
 		Client:                 controllers.ClientOptions(),
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
-		Logger: funcr.New(func(prefix, args string) { logs.WriteString(prefix + " " + args + "\n") },
+		Logger: funcr.New(func(prefix, args string) { h.log.WriteString(prefix + " " + args + "\n") },
 			funcr.Options{Verbosity: 2}),
 	}
-	if cfg.interceptors != nil {
-		funcs := *cfg.interceptors
+	if h.cfg.interceptors != nil {
+		funcs := *h.cfg.interceptors
 		opts.NewClient = func(c *rest.Config, o client.Options) (client.Client, error) {
 			inner, err := client.NewWithWatch(c, o)
 			if err != nil {
@@ -124,21 +134,26 @@ func newHarness(t *testing.T, mutate ...func(*harnessConfig)) *harness {
 	}
 	mgr, err := ctrl.NewManager(env.Config, opts)
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(controllers.Setup(mgr, cfg.options)).To(Succeed())
+	g.Expect(controllers.Setup(mgr, h.cfg.options)).To(Succeed())
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
+	done := make(chan error, 1)
 	go func() { done <- mgr.Start(ctx) }()
-	t.Cleanup(func() {
+	stopped := false
+	h.stopManager = func() {
+		if stopped {
+			return
+		}
+		stopped = true
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("manager: %v", err)
+			h.t.Errorf("manager: %v", err)
 		}
-	})
-	return &harness{t: t, ctx: ctx, ns: ns.Name, k8s: env.Client, sim: sim, log: logs, simURL: url}
+	}
+	h.t.Cleanup(h.stopManager)
 }
 
 // issue returns a fresh certificate for the domains, valid from an hour ago for a year.
-func issue(t *testing.T, domains ...string) *testcerts.Cert {
+func issue(t testing.TB, domains ...string) *testcerts.Cert {
 	t.Helper()
 	return testcerts.Must(rootCA.Issue(testcerts.Leaf{
 		DNSNames: domains, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(365 * 24 * time.Hour), ECDSA: true,

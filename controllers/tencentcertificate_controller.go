@@ -71,10 +71,12 @@ func (o *TencentCertificateOptions) defaults() {
 // TencentCertificateReconciler keeps a TLS Secret uploaded to the Tencent SSL service.
 type TencentCertificateReconciler struct {
 	client.Client
-	Cloud    tencentcloud.Factory
-	Recorder events.EventRecorder
-	Clock    clock.PassiveClock
-	Options  TencentCertificateOptions
+	// APIReader reads from the API server, bypassing the cache.
+	APIReader client.Reader
+	Cloud     tencentcloud.Factory
+	Recorder  events.EventRecorder
+	Clock     clock.PassiveClock
+	Options   TencentCertificateOptions
 }
 
 // tcRun carries what one reconcile learned between its steps.
@@ -141,37 +143,20 @@ func (r *TencentCertificateReconciler) cloud(ctx context.Context, run *tcRun) (t
 // status when it changed.
 func (r *TencentCertificateReconciler) finish(ctx context.Context, base *sslv1alpha1.TencentCertificate, run *tcRun, err error) (ctrl.Result, error) {
 	obj := run.obj
-	conds := conditions{list: &obj.Status.Conditions, generation: obj.Generation}
-	result, retErr := ctrl.Result{}, error(nil)
-	deleting := !obj.DeletionTimestamp.IsZero()
-	switch {
-	case err == nil && deleting:
+	if err == nil && !obj.DeletionTimestamp.IsZero() {
 		// The finalizer is gone; the object disappears with no status left to write.
 		return ctrl.Result{}, nil
-	case err == nil:
-		conds.markReady(sslv1alpha1.ReasonSucceeded, readyMessage(obj))
+	}
+	conds := conditions{list: &obj.Status.Conditions, generation: obj.Generation}
+	result, retErr, observed := applyOutcome(conds, err, sslv1alpha1.ReasonSucceeded, readyMessage(obj))
+	if observed {
 		obj.Status.ObservedGeneration = obj.Generation
 		obj.Status.LastHandledReconcileAt = obj.Annotations[sslv1alpha1.ReconcileRequestAnnotation]
+	}
+	if err == nil {
 		result.RequeueAfter = jitter(r.Options.ResyncInterval)
 		if run.requeue > 0 && run.requeue < result.RequeueAfter {
 			result.RequeueAfter = run.requeue
-		}
-	default:
-		o := asOutcome(err)
-		switch o.kind {
-		case kindTerminal:
-			conds.markStalled(o.reason, o.message)
-			obj.Status.ObservedGeneration = obj.Generation
-			obj.Status.LastHandledReconcileAt = obj.Annotations[sslv1alpha1.ReconcileRequestAnnotation]
-		case kindWaiting:
-			conds.markWaiting(o.reason, o.message)
-			result.RequeueAfter = o.after
-		case kindProgressing:
-			conds.markProgressing(o.reason, o.message)
-			result.RequeueAfter = o.after
-		default:
-			conds.markWaiting(o.reason, o.message)
-			retErr = o
 		}
 	}
 	emitReadyTransition(r.Recorder, obj, base.Status.Conditions, obj.Status.Conditions, err)

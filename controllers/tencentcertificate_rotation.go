@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/utils/ptr"
@@ -52,6 +51,11 @@ func (r *TencentCertificateReconciler) reconcileUpdate(ctx context.Context, run 
 // createUpdate calls UpdateCertificateInstance until Tencent answers a record ID; 0 means the
 // task is still being created and the same call must be repeated.
 func (r *TencentCertificateReconciler) createUpdate(ctx context.Context, run *tcRun, api tencentcloud.API, u *sslv1alpha1.UpdateStatus) error {
+	if liveStatusCaughtUp(ctx, r.APIReader, run.obj, &sslv1alpha1.TencentCertificate{}, func(live *sslv1alpha1.TencentCertificate) bool {
+		return live.Status.Update != nil && live.Status.Update.CertificateID == u.CertificateID && live.Status.Update.RecordID != 0
+	}) {
+		return progressing(sslv1alpha1.ReasonUpdateInProgress, updateRunningMessage(run.obj.Status.Update), r.Options.PollInterval)
+	}
 	req := &tencentcloud.UpdateCertificateInstanceRequest{
 		OldCertificateId: u.OldCertificateID,
 		CertificateId:    u.CertificateID,
@@ -96,7 +100,8 @@ func (r *TencentCertificateReconciler) pollUpdate(ctx context.Context, run *tcRu
 	}
 	u.Total, u.Succeeded, u.Failed, u.Running = counts[0], counts[1], counts[2], counts[3]
 	if u.Running > 0 {
-		return progressing(sslv1alpha1.ReasonUpdateInProgress, updateRunningMessage(u), r.pollDelay(u.StartTime.Time))
+		return progressing(sslv1alpha1.ReasonUpdateInProgress, updateRunningMessage(u),
+			pollDelay(r.Clock, u.StartTime, r.Options.PollInterval, r.Options.MaxPollInterval))
 	}
 	if u.Failed == 0 {
 		u.Phase, u.CompletionTime = sslv1alpha1.UpdateSucceeded, now(r.Clock)
@@ -175,15 +180,6 @@ func failedItems(items []tencentcloud.UpdateRecordDetail) string {
 		names = append(names, name)
 	}
 	return strings.Join(names, "; ")
-}
-
-// pollDelay backs off with the age of the task: a quarter of the time since it started, between
-// PollInterval and MaxPollInterval, plus jitter. It needs no state across restarts.
-func (r *TencentCertificateReconciler) pollDelay(start time.Time) time.Duration {
-	d := r.Clock.Since(start) / 4
-	d = max(d, r.Options.PollInterval)
-	d = min(d, r.Options.MaxPollInterval)
-	return jitter(d)
 }
 
 // reconcileOldCertificates mutes the expiry reminders of superseded certificates and, with

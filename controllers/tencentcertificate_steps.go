@@ -90,6 +90,11 @@ func (r *TencentCertificateReconciler) reconcileUpload(ctx context.Context, run 
 	if st.CertificateID != "" && st.Fingerprint == b.Fingerprint {
 		return nil
 	}
+	if liveStatusCaughtUp(ctx, r.APIReader, run.obj, &sslv1alpha1.TencentCertificate{}, func(live *sslv1alpha1.TencentCertificate) bool {
+		return live.Status.CertificateID != "" && live.Status.Fingerprint == b.Fingerprint
+	}) {
+		return nil
+	}
 	api, err := r.cloud(ctx, run)
 	if err != nil {
 		return err

@@ -414,7 +414,7 @@ func TestCredentialsSecretIsUsed(t *testing.T) {
 }
 
 // reconcileCount reads controller-runtime's reconcile counter for a controller.
-func reconcileCount(t *testing.T, controller string) float64 {
+func reconcileCount(t testing.TB, controller string) float64 {
 	families, err := metrics.Registry.Gather()
 	if err != nil {
 		t.Fatal(err)

@@ -238,13 +238,17 @@ type TargetStatus struct {
 // TargetCounts counts targets by outcome.
 type TargetCounts struct {
 	// Total is the number of targets.
-	Total int32 `json:"total"`
+	// +optional
+	Total int32 `json:"total,omitempty"`
 	// Succeeded counts Succeeded and AlreadyBound targets.
-	Succeeded int32 `json:"succeeded"`
+	// +optional
+	Succeeded int32 `json:"succeeded,omitempty"`
 	// Failed counts Failed and RolledBack targets.
-	Failed int32 `json:"failed"`
+	// +optional
+	Failed int32 `json:"failed,omitempty"`
 	// Pending counts Pending and Deploying targets.
-	Pending int32 `json:"pending"`
+	// +optional
+	Pending int32 `json:"pending,omitempty"`
 }
 
 // CertificateDeploymentStatus is the observed state of a CertificateDeployment.
@@ -276,6 +280,16 @@ type CertificateDeploymentStatus struct {
 	// RollbackRecordID is the record of a rollback, when failurePolicy is Rollback.
 	// +optional
 	RollbackRecordID int64 `json:"rollbackRecordId,omitempty"`
+
+	// DeployStartTime is when the running deployment record was created.
+	// +optional
+	DeployStartTime *metav1.Time `json:"deployStartTime,omitempty"`
+
+	// FailedCertificateID is the certificate whose last deployment failed. It is not deployed
+	// again until the spec or the certificate changes, a reconcile is requested, or the next
+	// drift check runs, so that a failing target cannot cause a loop of deployment tasks.
+	// +optional
+	FailedCertificateID string `json:"failedCertificateId,omitempty"`
 
 	// Retries is how many times failed targets of the current record were retried.
 	// +optional
@@ -343,3 +357,31 @@ type CertificateDeploymentList struct {
 func init() {
 	SchemeBuilder.Register(&CertificateDeployment{}, &CertificateDeploymentList{})
 }
+
+// Condition reasons of CertificateDeployment, besides the shared ones.
+const (
+	// ReasonCertificateNotReady means the referenced TencentCertificate is missing or not Ready.
+	ReasonCertificateNotReady = "CertificateNotReady"
+	// ReasonInvalidTargets means the targets cannot be rendered into InstanceIdList entries.
+	ReasonInvalidTargets = "InvalidTargets"
+	// ReasonDeployInProgress means a deployment record is running.
+	ReasonDeployInProgress = "DeployInProgress"
+	// ReasonDeployWaiting means another deployment of the same certificate and resource type is
+	// running; Tencent allows one at a time.
+	ReasonDeployWaiting = "DeployWaiting"
+	// ReasonDeployRefused means Tencent refused to create the deployment task, for example
+	// because a target does not exist or its domain does not match the certificate.
+	ReasonDeployRefused = "DeployRefused"
+	// ReasonDeployed means every target serves the certificate.
+	ReasonDeployed = "Deployed"
+	// ReasonDeployFailed means some targets failed after all retries.
+	ReasonDeployFailed = "DeployFailed"
+	// ReasonRollingBack means the successful targets are being rolled back.
+	ReasonRollingBack = "RollingBack"
+	// ReasonRolledBack means the successful targets were rolled back after a failure.
+	ReasonRolledBack = "RolledBack"
+	// ReasonDriftDetected means targets stopped serving the certificate and are redeployed.
+	ReasonDriftDetected = "DriftDetected"
+	// ReasonTargetsRemoved means targets left spec.targets; they keep their certificate.
+	ReasonTargetsRemoved = "TargetsRemoved"
+)

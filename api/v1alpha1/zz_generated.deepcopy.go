@@ -138,6 +138,10 @@ func (in *CertificateDeploymentStatus) DeepCopyInto(out *CertificateDeploymentSt
 			(*in)[i].DeepCopyInto(&(*out)[i])
 		}
 	}
+	if in.DeployStartTime != nil {
+		in, out := &in.DeployStartTime, &out.DeployStartTime
+		*out = (*in).DeepCopy()
+	}
 	if in.Targets != nil {
 		in, out := &in.Targets, &out.Targets
 		*out = make([]TargetStatus, len(*in))

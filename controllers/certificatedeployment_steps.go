@@ -1,0 +1,453 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
+	"github.com/certsync/tencent-cert-operator/internal/targets"
+	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
+)
+
+// recordPage is the largest page DescribeHostDeployRecordDetail returns.
+const recordPage = 200
+
+// reconcileSource decides which certificate the targets should serve and whose credentials to
+// use. While the referenced TencentCertificate is missing or not Ready it records why in
+// certWait, so that a running record is still polled before the reconcile waits.
+func (r *CertificateDeploymentReconciler) reconcileSource(ctx context.Context, run *cdRun) error {
+	spec := run.obj.Spec
+	run.creds = spec.CredentialsRef
+	if spec.CertificateRef == nil {
+		run.certID = spec.CertificateID
+		return nil
+	}
+	tc := &sslv1alpha1.TencentCertificate{}
+	err := r.Get(ctx, client.ObjectKey{Namespace: run.obj.Namespace, Name: spec.CertificateRef.Name}, tc)
+	switch {
+	case apierrors.IsNotFound(err):
+		run.certWait = waiting(sslv1alpha1.ReasonCertificateNotReady,
+			fmt.Sprintf("TencentCertificate %q not found", spec.CertificateRef.Name), r.Options.ResyncInterval)
+		return nil
+	case err != nil:
+		return err
+	}
+	if run.creds == nil {
+		run.creds = tc.Spec.CredentialsRef
+	}
+	ready := apimeta.IsStatusConditionTrue(tc.Status.Conditions, sslv1alpha1.ReadyCondition)
+	if !ready || tc.Status.CertificateID == "" {
+		run.certWait = waiting(sslv1alpha1.ReasonCertificateNotReady,
+			fmt.Sprintf("Waiting for TencentCertificate %q to be Ready", spec.CertificateRef.Name), r.Options.ResyncInterval)
+		return nil
+	}
+	run.certID = tc.Status.CertificateID
+	return nil
+}
+
+// reconcileTargets renders the targets and lines status.targets up with them. Targets removed
+// from the spec keep their certificate: the operator never unbinds cloud resources.
+func (r *CertificateDeploymentReconciler) reconcileTargets(_ context.Context, run *cdRun) error {
+	ids, err := targets.RenderAll(&run.obj.Spec)
+	if err != nil {
+		return terminal(sslv1alpha1.ReasonInvalidTargets, "Invalid targets: "+err.Error())
+	}
+	run.ids = ids
+	st := &run.obj.Status
+	previous := map[string]sslv1alpha1.TargetStatus{}
+	for _, t := range st.Targets {
+		previous[t.ID] = t
+	}
+	next := make([]sslv1alpha1.TargetStatus, 0, len(ids))
+	for _, id := range ids {
+		t, ok := previous[id]
+		if !ok {
+			t = sslv1alpha1.TargetStatus{ID: id, State: sslv1alpha1.TargetPending, LastTransitionTime: now(r.Clock)}
+		}
+		delete(previous, id)
+		next = append(next, t)
+	}
+	if len(previous) > 0 {
+		removed := make([]string, 0, len(previous))
+		for id := range previous {
+			removed = append(removed, id)
+		}
+		sort.Strings(removed)
+		r.Recorder.Eventf(run.obj, nil, corev1.EventTypeNormal, sslv1alpha1.ReasonTargetsRemoved, "Update",
+			"Targets removed from the spec keep their current certificate: %s", strings.Join(removed, ", "))
+	}
+	st.Targets = next
+	return nil
+}
+
+// reconcileRecord polls the running deployment or rollback record into status.targets. When
+// the record ends it retries failed items up to retryLimit, then rolls back or reports
+// Degraded, as failurePolicy says. It owns DeployInProgress, RollingBack, DeployFailed and
+// RolledBack.
+func (r *CertificateDeploymentReconciler) reconcileRecord(ctx context.Context, run *cdRun) error {
+	st := &run.obj.Status
+	if st.DeployingCertificateID == "" || st.DeployRecordID == 0 {
+		return nil
+	}
+	key := client.ObjectKeyFromObject(run.obj)
+	r.locks.acquire(lockKey(st.DeployingCertificateID, run.obj.Spec.ResourceType), key)
+	api, err := r.cloud(ctx, run)
+	if err != nil {
+		return err
+	}
+	rollback := st.RollbackRecordID != 0
+	recordID := st.DeployRecordID
+	if rollback {
+		recordID = st.RollbackRecordID
+	}
+	items, counts, err := deployRecordItems(ctx, api, recordID)
+	if err != nil {
+		return cloudOutcome("read the deployment record", err, r.Options.PollInterval)
+	}
+	r.applyItems(run, items, rollback)
+	if counts.running > 0 || len(items) == 0 {
+		reason := sslv1alpha1.ReasonDeployInProgress
+		if rollback {
+			reason = sslv1alpha1.ReasonRollingBack
+		}
+		return progressing(reason, fmt.Sprintf("Deploying certificate %s: %d of %d targets done",
+			st.DeployingCertificateID, counts.success+counts.failed, counts.total),
+			pollDelay(r.Clock, st.DeployStartTime, r.Options.PollInterval, r.Options.MaxPollInterval))
+	}
+	if rollback {
+		return r.endRecord(run, false, degraded(sslv1alpha1.ReasonRolledBack, fmt.Sprintf(
+			"Rolled back to the previous certificate after %s", failedTargets(st.Targets)), 0))
+	}
+	if counts.failed == 0 {
+		return r.endRecord(run, true, nil)
+	}
+	spec := run.obj.Spec
+	if st.Retries < ptr.Deref(spec.RetryLimit, 3) {
+		resp, err := api.DeployCertificateRecordRetry(ctx, &tencentcloud.DeployCertificateRecordRetryRequest{DeployRecordId: tencentcloud.FlexInt(st.DeployRecordID)})
+		if err != nil {
+			return cloudOutcome("retry the failed targets", err, r.Options.PollInterval)
+		}
+		st.Retries++
+		r.Recorder.Eventf(run.obj, nil, corev1.EventTypeWarning, sslv1alpha1.ReasonDeployInProgress, "Retry",
+			"Retrying %s of record %d (attempt %d of %d) (RequestId %s)", failedTargets(st.Targets), st.DeployRecordID,
+			st.Retries, ptr.Deref(spec.RetryLimit, 3), resp.RequestId)
+		return progressing(sslv1alpha1.ReasonDeployInProgress, "Retrying failed targets", r.Options.PollInterval)
+	}
+	if spec.FailurePolicy == sslv1alpha1.FailurePolicyRollback && counts.success > 0 {
+		resp, err := api.DeployCertificateRecordRollback(ctx, &tencentcloud.DeployCertificateRecordRollbackRequest{DeployRecordId: tencentcloud.FlexInt(st.DeployRecordID)})
+		if err != nil {
+			return cloudOutcome("roll back the deployment", err, r.Options.PollInterval)
+		}
+		st.RollbackRecordID = int64(resp.DeployRecordId)
+		r.Recorder.Eventf(run.obj, nil, corev1.EventTypeWarning, sslv1alpha1.ReasonRollingBack, "Rollback",
+			"Rolling back %d targets of record %d with record %d after %s (RequestId %s)",
+			counts.success, st.DeployRecordID, st.RollbackRecordID, failedTargets(st.Targets), resp.RequestId)
+		return progressing(sslv1alpha1.ReasonRollingBack, "Rolling back to the previous certificate", r.Options.PollInterval)
+	}
+	return r.endRecord(run, counts.success > 0, degraded(sslv1alpha1.ReasonDeployFailed,
+		fmt.Sprintf("%d of %d targets failed after %d retries: %s", counts.failed, counts.total, st.Retries, failedTargets(st.Targets)), 0))
+}
+
+// endRecord closes the running record. deployed says whether the certificate now serves the
+// successful targets; failure, when set, is the outcome to report.
+func (r *CertificateDeploymentReconciler) endRecord(run *cdRun, deployed bool, failure *outcome) error {
+	st := &run.obj.Status
+	cert := st.DeployingCertificateID
+	r.locks.release(lockKey(cert, run.obj.Spec.ResourceType), client.ObjectKeyFromObject(run.obj))
+	st.DeployingCertificateID = ""
+	st.LastDeployTime = now(r.Clock)
+	if deployed {
+		st.CertificateID = cert
+	}
+	outcome := "Succeeded"
+	if failure != nil {
+		st.FailedCertificateID = cert
+		outcome = failure.reason
+		r.Recorder.Eventf(run.obj, nil, corev1.EventTypeWarning, failure.reason, "Deploy", "%s", failure.message)
+	} else {
+		st.FailedCertificateID = ""
+		r.Recorder.Eventf(run.obj, nil, corev1.EventTypeNormal, sslv1alpha1.ReasonDeployed, "Deploy",
+			"Deployed certificate %s to %d targets with record %d", cert, len(st.Targets), st.DeployRecordID)
+	}
+	deployOutcomes.WithLabelValues(string(run.obj.Spec.ResourceType), outcome).Inc()
+	if failure != nil {
+		return failure
+	}
+	return nil
+}
+
+// applyItems copies the record's item states into status.targets.
+func (r *CertificateDeploymentReconciler) applyItems(run *cdRun, items []tencentcloud.DeployRecordDetail, rollback bool) {
+	spec := run.obj.Spec
+	index := map[string]int{}
+	for i, id := range run.ids {
+		index[targets.Key(spec.ResourceType, id)] = i
+	}
+	for _, it := range items {
+		i, ok := index[targets.ItemKey(spec.ResourceType, string(spec.Region), it)]
+		if !ok {
+			continue
+		}
+		t := &run.obj.Status.Targets[i]
+		state, msg := itemState(it, rollback)
+		if !rollback && it.OldCertId != "" {
+			t.OldCertificateID = it.OldCertId
+		}
+		if t.State != state || t.Message != msg {
+			t.State, t.Message, t.LastTransitionTime = state, msg, now(r.Clock)
+		}
+	}
+}
+
+// itemState maps a record item's status to a target state. Deploy items use the update
+// record's codes; the reference enumerates no others.
+func itemState(it tencentcloud.DeployRecordDetail, rollback bool) (sslv1alpha1.TargetState, string) {
+	switch it.Status {
+	case tencentcloud.DetailStatusSuccess, tencentcloud.DetailStatusRollbackSuccess:
+		if rollback {
+			return sslv1alpha1.TargetRolledBack, "Rolled back to " + it.CertId
+		}
+		return sslv1alpha1.TargetSucceeded, ""
+	case tencentcloud.DetailStatusFailed, tencentcloud.DetailStatusRollbackFailed:
+		msg := it.ErrorMsg
+		if msg == "" {
+			msg = "Deployment failed"
+		}
+		return sslv1alpha1.TargetFailed, msg
+	case tencentcloud.DetailStatusNoResource:
+		return sslv1alpha1.TargetFailed, "Tencent Cloud found no resource to deploy to"
+	}
+	return sslv1alpha1.TargetDeploying, ""
+}
+
+// reconcileRollout makes every target serve the wanted certificate. It observes which targets
+// already do (one list call per resource type and page), marks those AlreadyBound, and deploys
+// only the rest, because Tencent refuses a task for a target that already has the certificate.
+// The same observation is the drift check. Steady state makes no call until a check is due.
+func (r *CertificateDeploymentReconciler) reconcileRollout(ctx context.Context, run *cdRun) error {
+	if run.certWait != nil {
+		return run.certWait
+	}
+	obj := run.obj
+	st := &obj.Status
+	want := run.certID
+	driftDue := r.driftDue(obj)
+	if st.FailedCertificateID == want && !driftDue && !deployRetryRequested(obj) {
+		if c := apimeta.FindStatusCondition(st.Conditions, sslv1alpha1.DegradedCondition); c != nil && c.ObservedGeneration == obj.Generation {
+			return degraded(c.Reason, c.Message, 0)
+		}
+	}
+	if st.CertificateID == want && allServing(st.Targets) && !driftDue {
+		return nil
+	}
+	api, err := r.cloud(ctx, run)
+	if err != nil {
+		return err
+	}
+	rt := obj.Spec.ResourceType
+	bound, err := targets.Bound(ctx, api, rt, want)
+	if err != nil && !errors.Is(err, targets.ErrUnobservable) {
+		return cloudOutcome("list the "+string(rt)+" resources", err, 0)
+	}
+	observable := err == nil
+	if driftDue && observable {
+		st.LastDriftCheckTime = now(r.Clock)
+	}
+	var pending, drifted []string
+	for i, id := range run.ids {
+		t := &st.Targets[i]
+		serving := t.State == sslv1alpha1.TargetSucceeded || t.State == sslv1alpha1.TargetAlreadyBound
+		if !observable {
+			if serving && st.CertificateID == want {
+				continue
+			}
+		} else if cert := bound[targets.Key(rt, id)]; cert == want {
+			if !serving {
+				t.State, t.Message, t.LastTransitionTime = sslv1alpha1.TargetAlreadyBound, "", now(r.Clock)
+			}
+			continue
+		} else if serving && st.CertificateID == want {
+			drifted = append(drifted, id)
+		}
+		if t.State != sslv1alpha1.TargetPending {
+			t.State, t.Message, t.LastTransitionTime = sslv1alpha1.TargetPending, "", now(r.Clock)
+		}
+		pending = append(pending, id)
+	}
+	if len(drifted) > 0 {
+		r.Recorder.Eventf(obj, nil, corev1.EventTypeWarning, sslv1alpha1.ReasonDriftDetected, "DriftCheck",
+			"Targets no longer serve certificate %s and are redeployed: %s", want, strings.Join(drifted, ", "))
+	}
+	if len(pending) == 0 {
+		st.CertificateID, st.FailedCertificateID = want, ""
+		return nil
+	}
+	return r.deploy(ctx, run, api, pending)
+}
+
+// deploy creates the deployment task for the pending targets and writes its record ID to
+// status before anything polls it, so that a restart resumes the same task.
+func (r *CertificateDeploymentReconciler) deploy(ctx context.Context, run *cdRun, api tencentcloud.API, pending []string) error {
+	obj := run.obj
+	st := &obj.Status
+	key := client.ObjectKeyFromObject(obj)
+	lock := lockKey(run.certID, obj.Spec.ResourceType)
+	if holder, ok := r.locks.acquire(lock, key); !ok {
+		return progressing(sslv1alpha1.ReasonDeployWaiting,
+			fmt.Sprintf("Waiting for the deployment of certificate %s by %s to finish", run.certID, holder.Name), r.Options.PollInterval)
+	}
+	if liveStatusCaughtUp(ctx, r.APIReader, obj, &sslv1alpha1.CertificateDeployment{}, func(live *sslv1alpha1.CertificateDeployment) bool {
+		return live.Status.DeployingCertificateID == run.certID && live.Status.DeployRecordID != 0
+	}) {
+		return progressing(sslv1alpha1.ReasonDeployInProgress, "Deploying certificate "+run.certID, r.Options.PollInterval)
+	}
+	resp, err := api.DeployCertificateInstance(ctx, &tencentcloud.DeployCertificateInstanceRequest{
+		Region:         string(obj.Spec.Region),
+		CertificateId:  run.certID,
+		InstanceIdList: pending,
+		ResourceType:   string(obj.Spec.ResourceType),
+	})
+	if err != nil {
+		r.locks.release(lock, key)
+		o := cloudOutcome("deploy certificate "+run.certID, err, r.Options.PollInterval)
+		switch o.kind {
+		case kindTerminal:
+			o.reason = sslv1alpha1.ReasonDeployRefused
+			r.Recorder.Eventf(obj, nil, corev1.EventTypeWarning, o.reason, "Deploy", "%s%s", o.message, cloudDetails(err))
+		case kindWaiting:
+			o.kind, o.reason = kindProgressing, sslv1alpha1.ReasonDeployWaiting
+		}
+		return o
+	}
+	recordID := int64(resp.DeployRecordId)
+	if resp.DeployStatus == tencentcloud.DeployStatusExisting {
+		// A task for this certificate and type is running. It is ours if it covers exactly
+		// the pending targets, as after a crash that lost the status write; else wait for it.
+		mine, err := r.recordCovers(ctx, run, api, recordID, pending)
+		if err != nil {
+			return cloudOutcome("read the running deployment record", err, r.Options.PollInterval)
+		}
+		if !mine {
+			r.locks.release(lock, key)
+			return progressing(sslv1alpha1.ReasonDeployWaiting,
+				fmt.Sprintf("Waiting for another deployment of certificate %s (record %d) to finish", run.certID, recordID), r.Options.PollInterval)
+		}
+	}
+	st.DeployRecordID, st.DeployingCertificateID = recordID, run.certID
+	st.RollbackRecordID, st.Retries, st.DeployStartTime = 0, 0, now(r.Clock)
+	for i := range st.Targets {
+		if slices.Contains(pending, st.Targets[i].ID) {
+			st.Targets[i].State, st.Targets[i].Message, st.Targets[i].LastTransitionTime = sslv1alpha1.TargetDeploying, "", now(r.Clock)
+		}
+	}
+	r.Recorder.Eventf(obj, nil, corev1.EventTypeNormal, sslv1alpha1.ReasonDeployInProgress, "Deploy",
+		"Deploying certificate %s to %d targets with record %d (RequestId %s)", run.certID, len(pending), recordID, resp.RequestId)
+	log.FromContext(ctx).Info("Started deployment", "certificateID", run.certID, "recordID", recordID, "targets", len(pending))
+	return progressing(sslv1alpha1.ReasonDeployInProgress,
+		fmt.Sprintf("Deploying certificate %s to %d targets", run.certID, len(pending)), r.Options.PollInterval)
+}
+
+// recordCovers reports whether a record's items are exactly the given targets.
+func (r *CertificateDeploymentReconciler) recordCovers(ctx context.Context, run *cdRun, api tencentcloud.API, recordID int64, ids []string) (bool, error) {
+	items, _, err := deployRecordItems(ctx, api, recordID)
+	if err != nil {
+		return false, err
+	}
+	spec := run.obj.Spec
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[targets.Key(spec.ResourceType, id)] = true
+	}
+	if len(items) != len(want) {
+		return false, nil
+	}
+	for _, it := range items {
+		if !want[targets.ItemKey(spec.ResourceType, string(spec.Region), it)] {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+type recordCounts struct{ total, success, failed, running int }
+
+// deployRecordItems pages through a deployment record.
+func deployRecordItems(ctx context.Context, api tencentcloud.API, recordID int64) ([]tencentcloud.DeployRecordDetail, recordCounts, error) {
+	var items []tencentcloud.DeployRecordDetail
+	var c recordCounts
+	for offset := 0; ; offset += recordPage {
+		resp, err := api.DescribeHostDeployRecordDetail(ctx, &tencentcloud.DescribeHostDeployRecordDetailRequest{
+			DeployRecordId: tencentcloud.FlexString(fmt.Sprint(recordID)),
+			Offset:         tencentcloud.FlexInt(offset),
+			Limit:          recordPage,
+		})
+		if err != nil {
+			return nil, c, err
+		}
+		items = append(items, resp.DeployRecordDetailList...)
+		c = recordCounts{int(resp.TotalCount), int(resp.SuccessTotalCount), int(resp.FailedTotalCount), int(resp.RunningTotalCount)}
+		if len(resp.DeployRecordDetailList) < recordPage || len(items) >= c.total {
+			return items, c, nil
+		}
+	}
+}
+
+func allServing(ts []sslv1alpha1.TargetStatus) bool {
+	for _, t := range ts {
+		if t.State != sslv1alpha1.TargetSucceeded && t.State != sslv1alpha1.TargetAlreadyBound {
+			return false
+		}
+	}
+	return true
+}
+
+// failedTargets names the first few failed targets with their messages.
+func failedTargets(ts []sslv1alpha1.TargetStatus) string {
+	var names []string
+	for _, t := range ts {
+		if t.State != sslv1alpha1.TargetFailed {
+			continue
+		}
+		if len(names) == maxFailuresNamed {
+			names = append(names, "...")
+			break
+		}
+		names = append(names, fmt.Sprintf("%s (%s)", t.ID, t.Message))
+	}
+	if len(names) == 0 {
+		return "failed targets"
+	}
+	return strings.Join(names, "; ")
+}
+
+func driftInterval(obj *sslv1alpha1.CertificateDeployment) time.Duration {
+	if d := obj.Spec.DriftCheckInterval; d != nil {
+		return d.Duration
+	}
+	return time.Hour
+}
+
+// driftDue reports whether the targets should be checked for drift now.
+func (r *CertificateDeploymentReconciler) driftDue(obj *sslv1alpha1.CertificateDeployment) bool {
+	d := driftInterval(obj)
+	last := obj.Status.LastDriftCheckTime
+	return d > 0 && (last == nil || r.Clock.Since(last.Time) >= d)
+}
+
+// deployRetryRequested reports an unhandled value of the reconcile-at annotation.
+func deployRetryRequested(obj *sslv1alpha1.CertificateDeployment) bool {
+	v, ok := obj.Annotations[sslv1alpha1.ReconcileRequestAnnotation]
+	return ok && v != obj.Status.LastHandledReconcileAt
+}
