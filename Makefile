@@ -26,6 +26,7 @@ generate: $(CONTROLLER_GEN) ## Generate deepcopy code.
 manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC.
 	$(CONTROLLER_GEN) crd rbac:roleName=manager-role paths="./api/...;./controllers/..." \
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+	hack/sync-chart-crds.sh
 
 .PHONY: fmt
 fmt: ## Run gofmt and fail when a file is not formatted.
@@ -46,7 +47,7 @@ envtest: ## Build the kube-apiserver and etcd binaries for tests (first run take
 	@hack/setup-envtest.sh >/dev/null
 
 .PHONY: test
-test: verify-generated fmt vet ## Check generated files, vet, and run all tests against a real control plane.
+test: verify-generated fmt vet helm kustomize ## Check generated files, vet, and run all tests against a real control plane.
 	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" go test $(GO_TEST_FLAGS) ./...
 
 .PHONY: bench
@@ -69,3 +70,27 @@ demo: ## Run the operator end to end on a local control plane and the SSL API si
 
 $(CONTROLLER_GEN):
 	GOBIN=$(LOCALBIN) CGO_ENABLED=0 go install -trimpath -ldflags='-s -w' sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_TOOLS_VERSION)
+
+##@ Packaging tools (Helm chart and kustomize checks in test/packaging)
+
+# v5.8.3 needs Go 1.27.
+KUSTOMIZE_VERSION ?= v5.8.2
+KUSTOMIZE ?= $(LOCALBIN)/kustomize
+HELM_VERSION ?= v3.22.0
+HELM ?= $(LOCALBIN)/helm
+# Release ldflags: without them helm reports Kubernetes v1.20.0 as .Capabilities.KubeVersion.
+HELM_PKG := helm.sh/helm/v3
+HELM_LDFLAGS := -s -w -X $(HELM_PKG)/internal/version.version=$(HELM_VERSION) -X $(HELM_PKG)/internal/version.metadata= \
+	-X $(HELM_PKG)/pkg/chartutil.k8sVersionMajor=1 -X $(HELM_PKG)/pkg/chartutil.k8sVersionMinor=37 \
+	-X $(HELM_PKG)/pkg/lint/rules.k8sVersionMajor=1 -X $(HELM_PKG)/pkg/lint/rules.k8sVersionMinor=37
+export HELM KUSTOMIZE
+
+.PHONY: helm kustomize
+helm: $(HELM) ## Build helm into ./bin.
+kustomize: $(KUSTOMIZE) ## Build kustomize into ./bin.
+
+$(HELM):
+	GOBIN=$(LOCALBIN) CGO_ENABLED=0 go install -trimpath -ldflags='$(HELM_LDFLAGS)' $(HELM_PKG)/cmd/helm@$(HELM_VERSION)
+
+$(KUSTOMIZE):
+	GOBIN=$(LOCALBIN) CGO_ENABLED=0 go install -trimpath -ldflags='-s -w' sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)

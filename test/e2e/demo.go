@@ -187,6 +187,11 @@ func Run(ctx context.Context, w io.Writer, opts Options) (err error) {
 		return err
 	}
 	say("Waiting for the new certificate to reach every target")
+	if opts.Capture != nil {
+		if objs, ok := captureRollout(ctx, c, opts.Timeout); ok {
+			opts.Capture("rolling", objs)
+		}
+	}
 	if err := waitReady(ctx, c, w, opts.Timeout, certID); err != nil {
 		return err
 	}
@@ -397,6 +402,24 @@ func capture(ctx context.Context, c client.Client) []client.Object {
 		out = append(out, &cds.Items[i])
 	}
 	return out
+}
+
+// captureRollout waits for a CertificateDeployment to be mid-rollout and returns the objects
+// then, for checks of how a rollout looks from outside.
+func captureRollout(ctx context.Context, c client.Client, timeout time.Duration) ([]client.Object, bool) {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		cds := &sslv1alpha1.CertificateDeploymentList{}
+		if err := c.List(ctx, cds, client.InNamespace(demoNamespace)); err == nil {
+			for _, cd := range cds.Items {
+				if apimeta.IsStatusConditionTrue(cd.Status.Conditions, sslv1alpha1.ReconcilingCondition) {
+					return capture(ctx, c), true
+				}
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return nil, false
 }
 
 func tail(path string, lines int) string {

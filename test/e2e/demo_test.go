@@ -6,8 +6,28 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/certsync/tencent-cert-operator/argocd"
+	"github.com/certsync/tencent-cert-operator/internal/testenv"
 )
+
+// toUnstructured converts a typed object, setting its kind as the API server would.
+func toUnstructured(obj client.Object) (*unstructured.Unstructured, error) {
+	gvks, _, err := testenv.NewScheme().ObjectKinds(obj)
+	if err != nil {
+		return nil, err
+	}
+	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	if err != nil {
+		return nil, err
+	}
+	u := &unstructured.Unstructured{Object: m}
+	u.SetGroupVersionKind(gvks[0])
+	return u, nil
+}
 
 // TestDemo runs `make demo`'s scenario, so that the demo cannot rot.
 func TestDemo(t *testing.T) {
@@ -32,9 +52,26 @@ func TestDemo(t *testing.T) {
 			t.Errorf("the demo output lacks %q", want)
 		}
 	}
-	for _, stage := range []string{"ready", "rotated"} {
+	for _, stage := range []string{"ready", "rolling", "rotated"} {
 		if len(captured[stage]) != 4 {
 			t.Errorf("stage %s captured %d objects, want 4", stage, len(captured[stage]))
+		}
+		// The Argo CD health checks judge the real objects as Healthy.
+		for _, obj := range captured[stage] {
+			u, err := toUnstructured(obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := argocd.EvaluateHealth(u)
+			if err != nil {
+				t.Fatalf("%s %s: %v", stage, obj.GetName(), err)
+			}
+			switch {
+			case stage == "rolling" && h.Status == argocd.StatusDegraded:
+				t.Errorf("a normal rollout must never look Degraded: %s is %s (%s)", obj.GetName(), h.Status, h.Message)
+			case stage != "rolling" && h.Status != argocd.StatusHealthy:
+				t.Errorf("%s: Argo CD health of %s is %s (%s), want Healthy", stage, obj.GetName(), h.Status, h.Message)
+			}
 		}
 	}
 	if strings.Contains(out.String(), demoSecretKey) {
