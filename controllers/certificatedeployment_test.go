@@ -6,6 +6,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -323,4 +324,19 @@ func BenchmarkFiftyTargetCLBDeployment(b *testing.B) {
 	}
 	b.ReportMetric(total.Seconds()/float64(b.N), "s-to-ready")
 	b.ReportMetric(float64(h.sim.Calls().Total("DescribeHostDeployRecordDetail"))/float64(b.N), "polls/op")
+}
+
+func TestDeploymentGaugesAndOutcomes(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	h, _ := deploymentHarness(t, func(c *harnessConfig) { c.options.Metrics = reg })
+	g := NewWithT(t)
+	cd := h.createDeployment("clb", "clb", "ap-guangzhou", everyType[0].targets)
+	h.waitCurrent(cd)
+	g.Eventually(func() float64 {
+		return gauge(t, reg, "certificatedeployment_targets", map[string]string{"namespace": h.ns, "name": "clb", "state": "Succeeded"})
+	}).Should(Equal(3.0))
+	g.Expect(gauge(t, reg, "certificatedeployment_targets", map[string]string{"namespace": h.ns, "name": "clb", "state": "Failed"})).To(Equal(0.0))
+	families, err := reg.Gather()
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(families).To(ContainElement(HaveField("Name", HaveValue(Equal("certificatedeployment_deploy_outcomes_total")))))
 }

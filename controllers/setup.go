@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -20,6 +21,9 @@ type Options struct {
 	TencentCertificate TencentCertificateOptions
 	// CertificateDeployment tunes the CertificateDeployment controller.
 	CertificateDeployment CertificateDeploymentOptions
+	// Metrics receives the operator's metrics; nil means controller-runtime's registry,
+	// which the manager serves.
+	Metrics prometheus.Registerer
 }
 
 // ClientOptions makes the manager's client read Secrets from the API server instead of a cache,
@@ -56,5 +60,9 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 	if err := cd.SetupWithManager(mgr); err != nil {
 		return err
 	}
-	return registerCollectors(metrics.Registry, mgr.GetCache())
+	reg := opts.Metrics
+	if reg == nil {
+		reg = metrics.Registry
+	}
+	return registerCollectors(reg, mgr.GetCache())
 }

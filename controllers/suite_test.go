@@ -105,6 +105,7 @@ func newHarness(t testing.TB, mutate ...func(*harnessConfig)) *harness {
 	g.Expect(env.Client.Create(context.Background(), ns)).To(Succeed())
 	h := &harness{t: t, ctx: context.Background(), ns: ns.Name, k8s: env.Client, sim: sim, log: &syncBuffer{}, simURL: url, cfg: cfg}
 	h.startManager()
+	t.Cleanup(func() { t.Logf("SSL API calls in %s: %v", t.Name(), sim.Calls()) })
 	return h
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -433,4 +434,112 @@ func reconcileCount(t testing.TB, controller string) float64 {
 		}
 	}
 	return total
+}
+
+func TestSupersededCertificateIsDeletedOnceUnbound(t *testing.T) {
+	h := newHarness(t, func(c *harnessConfig) { c.sim.Inventory = clbInventory() })
+	g := NewWithT(t)
+	h.createTLSSecret("web-tls", issue(t, "www.example.com"))
+	tc := h.createCertificate("web", "web-tls", func(s *sslv1alpha1.TencentCertificateSpec) {
+		s.Rotation = &sslv1alpha1.RotationSpec{OldCertificates: sslv1alpha1.OldCertificatesDelete}
+	})
+	h.waitCurrent(tc)
+	oldID := tc.Status.CertificateID
+	// Something outside the operator still uses the old certificate.
+	g.Expect(h.sim.Bind("clb", "lb-web|lbl-plain", oldID)).To(Succeed())
+
+	h.rotateSecret("web-tls", issue(t, "www.example.com"))
+	g.Eventually(func() string { return h.getCertificate("web").Status.CertificateID }).
+		WithTimeout(30 * time.Second).ShouldNot(Equal(oldID))
+	h.waitCurrent(tc)
+	g.Expect(tc.Status.History[0].State).To(Equal(sslv1alpha1.HistorySuperseded), "a bound certificate is kept")
+	g.Eventually(func() int { return h.sim.Calls().Total("DescribeDeployedResources") }).
+		WithTimeout(30*time.Second).Should(BeNumerically(">=", 12), "the check is repeated")
+	g.Expect(h.sim.Calls().Total("DeleteCertificate")).To(BeZero())
+
+	g.Expect(h.sim.Bind("clb", "lb-web|lbl-plain", "")).To(Succeed())
+	g.Eventually(func() sslv1alpha1.HistoryState { return h.getCertificate("web").Status.History[0].State }).
+		WithTimeout(30 * time.Second).Should(Equal(sslv1alpha1.HistoryDeleted))
+	g.Expect(h.sim.Certificates()).To(HaveLen(1))
+	h.waitEvent(sslv1alpha1.ReasonOldCertificateDeleted, oldID)
+}
+
+func TestRestartDuringUpdateResumesTheSameRecord(t *testing.T) {
+	h := newHarness(t, func(c *harnessConfig) {
+		c.sim.Inventory = clbInventory()
+		c.sim.DeployDuration = 3 * time.Second
+	})
+	g := NewWithT(t)
+	h.createTLSSecret("web-tls", issue(t, "www.example.com"))
+	tc := h.createCertificate("web", "web-tls", func(s *sslv1alpha1.TencentCertificateSpec) {
+		s.Rotation = &sslv1alpha1.RotationSpec{UpdateBoundResources: []sslv1alpha1.BoundResourceUpdate{
+			{ResourceType: "clb", Regions: []sslv1alpha1.Region{"ap-guangzhou"}},
+		}}
+	})
+	h.waitCurrent(tc)
+	g.Expect(h.sim.Bind("clb", "lb-web|lbl-plain", tc.Status.CertificateID)).To(Succeed())
+	h.rotateSecret("web-tls", issue(t, "www.example.com"))
+	g.Eventually(func(g Gomega) {
+		u := h.getCertificate("web").Status.Update
+		g.Expect(u).NotTo(BeNil())
+		g.Expect(u.RecordID).NotTo(BeZero())
+		g.Expect(u.Phase).To(Equal(sslv1alpha1.UpdateRunning))
+	}).WithTimeout(30 * time.Second).Should(Succeed())
+	record := h.getCertificate("web").Status.Update.RecordID
+
+	h.stopManager()
+	h.startManager()
+	h.waitCurrent(tc)
+	g.Expect(tc.Status.Update.RecordID).To(Equal(record))
+	g.Expect(tc.Status.Update.Phase).To(Equal(sslv1alpha1.UpdateSucceeded))
+	updates := 0
+	for _, rec := range h.sim.State().Records {
+		if rec.Kind == "update" {
+			updates++
+		}
+	}
+	g.Expect(updates).To(Equal(1))
+	g.Expect(h.sim.Calls().Total("UploadCertificate")).To(Equal(2))
+}
+
+func TestCertificateGaugesAreComputedAtScrapeTime(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	h := newHarness(t, func(c *harnessConfig) { c.options.Metrics = reg })
+	g := NewWithT(t)
+	cert := issue(t, "www.example.com")
+	h.createTLSSecret("web-tls", cert)
+	tc := h.createCertificate("web", "web-tls")
+	h.waitCurrent(tc)
+	g.Eventually(func() float64 {
+		return gauge(t, reg, "tencentcertificate_expiration_timestamp_seconds", map[string]string{"namespace": h.ns, "name": "web"})
+	}).Should(Equal(float64(cert.Cert.NotAfter.Unix())))
+	g.Expect(gauge(t, reg, "tencentcertificate_ready_status", map[string]string{"namespace": h.ns, "name": "web", "condition": "True"})).To(Equal(1.0))
+	g.Expect(gauge(t, reg, "tencentcertificate_ready_status", map[string]string{"namespace": h.ns, "name": "web", "condition": "False"})).To(Equal(0.0))
+}
+
+// gauge returns the value of the first series of a gauge whose labels include labels, or -1.
+func gauge(t testing.TB, reg prometheus.Gatherer, name string, labels map[string]string) float64 {
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+	next:
+		for _, m := range f.GetMetric() {
+			have := map[string]string{}
+			for _, l := range m.GetLabel() {
+				have[l.GetName()] = l.GetValue()
+			}
+			for k, v := range labels {
+				if have[k] != v {
+					continue next
+				}
+			}
+			return m.GetGauge().GetValue()
+		}
+	}
+	return -1
 }
