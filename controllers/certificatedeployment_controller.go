@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -209,22 +210,16 @@ func (r *CertificateDeploymentReconciler) SetupWithManager(mgr ctrl.Manager) err
 	if r.Clock == nil {
 		r.Clock = clock.RealClock{}
 	}
-	idx := mgr.GetFieldIndexer()
-	ctx := context.Background()
-	if err := idx.IndexField(ctx, &sslv1alpha1.CertificateDeployment{}, indexCertificateRef, func(o client.Object) []string {
-		if ref := o.(*sslv1alpha1.CertificateDeployment).Spec.CertificateRef; ref != nil {
-			return []string{ref.Name}
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	if err := idx.IndexField(ctx, &sslv1alpha1.CertificateDeployment{}, indexDeployCredentials, func(o client.Object) []string {
-		if ref := o.(*sslv1alpha1.CertificateDeployment).Spec.CredentialsRef; ref != nil {
-			return []string{ref.Name}
-		}
-		return nil
-	}); err != nil {
+	if err := errors.Join(
+		indexReference(mgr, &sslv1alpha1.CertificateDeployment{}, indexCertificateRef,
+			func(o *sslv1alpha1.CertificateDeployment) *sslv1alpha1.LocalObjectReference {
+				return o.Spec.CertificateRef
+			}),
+		indexReference(mgr, &sslv1alpha1.CertificateDeployment{}, indexDeployCredentials,
+			func(o *sslv1alpha1.CertificateDeployment) *sslv1alpha1.LocalObjectReference {
+				return o.Spec.CredentialsRef
+			}),
+	); err != nil {
 		return err
 	}
 	return ctrl.NewControllerManagedBy(mgr).

@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
@@ -77,4 +78,15 @@ func liveStatusCaughtUp[T client.Object](ctx context.Context, reader client.Read
 	}
 	restoreStatus(obj, fresh)
 	return true
+}
+
+// indexReference indexes objects like obj by the name their reference ref points to, so that
+// an event on the referenced object finds them without a scan.
+func indexReference[T client.Object](mgr ctrl.Manager, obj T, field string, ref func(T) *sslv1alpha1.LocalObjectReference) error {
+	return mgr.GetFieldIndexer().IndexField(context.Background(), obj, field, func(o client.Object) []string {
+		if r := ref(o.(T)); r != nil {
+			return []string{r.Name}
+		}
+		return nil
+	})
 }

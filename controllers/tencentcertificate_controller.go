@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -189,22 +190,14 @@ func (r *TencentCertificateReconciler) SetupWithManager(mgr ctrl.Manager) error 
 	if r.Clock == nil {
 		r.Clock = clock.RealClock{}
 	}
-	ctx := context.Background()
-	idx := mgr.GetFieldIndexer()
-	if err := idx.IndexField(ctx, &sslv1alpha1.TencentCertificate{}, indexSecretRef, func(o client.Object) []string {
-		if ref := o.(*sslv1alpha1.TencentCertificate).Spec.SecretRef; ref != nil {
-			return []string{ref.Name}
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	if err := idx.IndexField(ctx, &sslv1alpha1.TencentCertificate{}, indexCredentialsRef, func(o client.Object) []string {
-		if ref := o.(*sslv1alpha1.TencentCertificate).Spec.CredentialsRef; ref != nil {
-			return []string{ref.Name}
-		}
-		return nil
-	}); err != nil {
+	if err := errors.Join(
+		indexReference(mgr, &sslv1alpha1.TencentCertificate{}, indexSecretRef,
+			func(o *sslv1alpha1.TencentCertificate) *sslv1alpha1.LocalObjectReference { return o.Spec.SecretRef }),
+		indexReference(mgr, &sslv1alpha1.TencentCertificate{}, indexCredentialsRef,
+			func(o *sslv1alpha1.TencentCertificate) *sslv1alpha1.LocalObjectReference {
+				return o.Spec.CredentialsRef
+			}),
+	); err != nil {
 		return err
 	}
 	return ctrl.NewControllerManagedBy(mgr).

@@ -417,7 +417,10 @@ func captureRollout(ctx context.Context, c client.Client, timeout time.Duration)
 				}
 			}
 		}
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 	return nil, false
 }
