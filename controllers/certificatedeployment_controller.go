@@ -160,6 +160,10 @@ func (r *CertificateDeploymentReconciler) finish(ctx context.Context, base *sslv
 			result.RequeueAfter = r.nextLook(obj)
 		}
 	}
+	if st.DeployingCertificateID == "" {
+		// Only a running record holds a lock; whatever ended this reconcile, release the rest.
+		r.locks.releaseAll(client.ObjectKeyFromObject(obj))
+	}
 	st.Counts = countTargets(st.Targets)
 	st.Summary = fmt.Sprintf("%d/%d", st.Counts.Succeeded, st.Counts.Total)
 	emitReadyTransition(r.Recorder, obj, base.Status.Conditions, st.Conditions, err)
@@ -226,7 +230,7 @@ func (r *CertificateDeploymentReconciler) SetupWithManager(mgr ctrl.Manager) err
 		For(&sslv1alpha1.CertificateDeployment{}, builder.WithPredicates(
 			predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&sslv1alpha1.TencentCertificate{}, handler.EnqueueRequestsFromMapFunc(r.deploymentsFor(indexCertificateRef))).
-		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.deploymentsFor(indexDeployCredentials))).
+		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.deploymentsForSecret)).
 		Named("certificatedeployment").
 		Complete(r)
 }
@@ -245,6 +249,21 @@ func (r *CertificateDeploymentReconciler) deploymentsFor(index string) handler.M
 		}
 		return reqs
 	}
+}
+
+// deploymentsForSecret maps a credentials Secret to the CertificateDeployments that use it,
+// directly or through their TencentCertificate.
+func (r *CertificateDeploymentReconciler) deploymentsForSecret(ctx context.Context, secret client.Object) []reconcile.Request {
+	reqs := r.deploymentsFor(indexDeployCredentials)(ctx, secret)
+	certs := &sslv1alpha1.TencentCertificateList{}
+	if err := r.List(ctx, certs, client.InNamespace(secret.GetNamespace()), client.MatchingFields{indexCredentialsRef: secret.GetName()}); err != nil {
+		log.FromContext(ctx).Error(err, "Failed to list TencentCertificates")
+		return reqs
+	}
+	for i := range certs.Items {
+		reqs = append(reqs, r.deploymentsFor(indexCertificateRef)(ctx, &certs.Items[i])...)
+	}
+	return reqs
 }
 
 // taskLocks serializes deployments per certificate and resource type across objects, because
@@ -268,6 +287,14 @@ func (l *taskLocks) acquire(key string, owner types.NamespacedName) (types.Names
 	}
 	l.owners[key] = owner
 	return owner, true
+}
+
+// holder reports another owner of the lock, without taking it.
+func (l *taskLocks) holder(key string, owner types.NamespacedName) (types.NamespacedName, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	cur, held := l.owners[key]
+	return cur, held && cur != owner
 }
 
 func (l *taskLocks) release(key string, owner types.NamespacedName) {

@@ -66,6 +66,10 @@ func (r *CertificateDeploymentReconciler) reconcileTargets(_ context.Context, ru
 	}
 	run.ids = ids
 	st := &run.obj.Status
+	if run.obj.Generation != st.ObservedGeneration {
+		// A changed spec deserves a new attempt.
+		st.FailedCertificateID = ""
+	}
 	previous := map[string]sslv1alpha1.TargetStatus{}
 	for _, t := range st.Targets {
 		previous[t.ID] = t
@@ -93,9 +97,9 @@ func (r *CertificateDeploymentReconciler) reconcileTargets(_ context.Context, ru
 }
 
 // reconcileRecord polls the running deployment or rollback record into status.targets. When
-// the record ends it retries failed items up to retryLimit, then rolls back or reports
-// Degraded, as failurePolicy says. It owns DeployInProgress, RollingBack, DeployFailed and
-// RolledBack.
+// the record ends it retries failed items up to retryLimit with backoff, then rolls back or
+// reports Degraded, as failurePolicy says. It owns DeployInProgress, RollingBack, DeployFailed
+// and RolledBack.
 func (r *CertificateDeploymentReconciler) reconcileRecord(ctx context.Context, run *cdRun) error {
 	st := &run.obj.Status
 	if st.DeployingCertificateID == "" || st.DeployRecordID == 0 {
@@ -112,57 +116,91 @@ func (r *CertificateDeploymentReconciler) reconcileRecord(ctx context.Context, r
 	if rollback {
 		recordID = st.RollbackRecordID
 	}
-	items, counts, err := deployRecordItems(ctx, api, recordID)
-	if err != nil {
-		return cloudOutcome("read the deployment record", err, r.Options.PollInterval)
+	rec, err := deployRecordItems(ctx, api, recordID)
+	if tencentcloud.IsNotFound(err) {
+		// The record is gone; plan again from what the targets serve now.
+		r.locks.release(lockKey(st.DeployingCertificateID, run.obj.Spec.ResourceType), key)
+		st.DeployingCertificateID, st.RollbackRecordID = "", 0
+		return progressing(sslv1alpha1.ReasonDeployInProgress, fmt.Sprintf("Deployment record %d no longer exists", recordID), r.Options.PollInterval)
 	}
-	r.applyItems(run, items, rollback)
-	if counts.running > 0 || len(items) == 0 {
+	if err != nil {
+		return inFlight(cloudOutcome("read the deployment record", err, r.Options.PollInterval))
+	}
+	r.applyItems(run, rec.items, rollback)
+	if rec.running > 0 || len(rec.items) == 0 {
 		reason := sslv1alpha1.ReasonDeployInProgress
 		if rollback {
 			reason = sslv1alpha1.ReasonRollingBack
 		}
 		return progressing(reason, fmt.Sprintf("Deploying certificate %s: %d of %d targets done",
-			st.DeployingCertificateID, counts.success+counts.failed, counts.total),
+			st.DeployingCertificateID, rec.success+rec.failed, len(rec.items)),
 			pollDelay(r.Clock, st.DeployStartTime, r.Options.PollInterval, r.Options.MaxPollInterval))
 	}
 	if rollback {
-		return r.endRecord(run, false, degraded(sslv1alpha1.ReasonRolledBack, fmt.Sprintf(
-			"Rolled back to the previous certificate after %s", failedTargets(st.Targets)), 0))
+		msg := fmt.Sprintf("Rolled back %d targets to their previous certificate after %s", rec.success, failedTargets(st.Targets))
+		if rec.failed > 0 {
+			msg = fmt.Sprintf("Rolled back %d targets; %d targets are on neither certificate: %s", rec.success, rec.failed, failedTargets(st.Targets))
+		}
+		return r.endRecord(run, false, degraded(sslv1alpha1.ReasonRolledBack, msg, 0), rec.requestID)
 	}
-	if counts.failed == 0 {
-		return r.endRecord(run, true, nil)
+	if rec.failed == 0 {
+		return r.endRecord(run, true, nil, rec.requestID)
 	}
 	spec := run.obj.Spec
-	if st.Retries < ptr.Deref(spec.RetryLimit, 3) {
+	limit := ptr.Deref(spec.RetryLimit, 3)
+	if st.Retries < limit {
+		// Back off before each retry: PollInterval, doubling with every attempt.
+		if wait := (r.Options.PollInterval << st.Retries) - r.Clock.Since(lastFailure(st.Targets)); wait > 0 {
+			return progressing(sslv1alpha1.ReasonDeployInProgress, fmt.Sprintf("Retrying %d failed targets", rec.failed), wait)
+		}
 		resp, err := api.DeployCertificateRecordRetry(ctx, &tencentcloud.DeployCertificateRecordRetryRequest{DeployRecordId: tencentcloud.FlexInt(st.DeployRecordID)})
 		if err != nil {
-			return cloudOutcome("retry the failed targets", err, r.Options.PollInterval)
+			return inFlight(cloudOutcome("retry the failed targets", err, r.Options.PollInterval))
 		}
 		st.Retries++
 		r.Recorder.Eventf(run.obj, nil, corev1.EventTypeWarning, sslv1alpha1.ReasonDeployInProgress, "Retry",
 			"Retrying %s of record %d (attempt %d of %d) (RequestId %s)", failedTargets(st.Targets), st.DeployRecordID,
-			st.Retries, ptr.Deref(spec.RetryLimit, 3), resp.RequestId)
-		return progressing(sslv1alpha1.ReasonDeployInProgress, "Retrying failed targets", r.Options.PollInterval)
+			st.Retries, limit, resp.RequestId)
+		return progressing(sslv1alpha1.ReasonDeployInProgress, fmt.Sprintf("Retrying %d failed targets", rec.failed), r.Options.PollInterval)
 	}
-	if spec.FailurePolicy == sslv1alpha1.FailurePolicyRollback && counts.success > 0 {
+	if spec.FailurePolicy == sslv1alpha1.FailurePolicyRollback && rec.success > 0 {
 		resp, err := api.DeployCertificateRecordRollback(ctx, &tencentcloud.DeployCertificateRecordRollbackRequest{DeployRecordId: tencentcloud.FlexInt(st.DeployRecordID)})
 		if err != nil {
-			return cloudOutcome("roll back the deployment", err, r.Options.PollInterval)
+			return inFlight(cloudOutcome("roll back the deployment", err, r.Options.PollInterval))
 		}
 		st.RollbackRecordID = int64(resp.DeployRecordId)
 		r.Recorder.Eventf(run.obj, nil, corev1.EventTypeWarning, sslv1alpha1.ReasonRollingBack, "Rollback",
 			"Rolling back %d targets of record %d with record %d after %s (RequestId %s)",
-			counts.success, st.DeployRecordID, st.RollbackRecordID, failedTargets(st.Targets), resp.RequestId)
+			rec.success, st.DeployRecordID, st.RollbackRecordID, failedTargets(st.Targets), resp.RequestId)
 		return progressing(sslv1alpha1.ReasonRollingBack, "Rolling back to the previous certificate", r.Options.PollInterval)
 	}
-	return r.endRecord(run, counts.success > 0, degraded(sslv1alpha1.ReasonDeployFailed,
-		fmt.Sprintf("%d of %d targets failed after %d retries: %s", counts.failed, counts.total, st.Retries, failedTargets(st.Targets)), 0))
+	return r.endRecord(run, rec.success > 0, degraded(sslv1alpha1.ReasonDeployFailed,
+		fmt.Sprintf("%d of %d targets failed after %d retries: %s", rec.failed, len(rec.items), st.Retries, failedTargets(st.Targets)), 0), rec.requestID)
+}
+
+// inFlight keeps a record's object progressing while Tencent asks it to wait: a wait during a
+// running record is part of the rollout, not a reason to report the object as not Ready.
+func inFlight(o *outcome) *outcome {
+	if o.kind == kindWaiting {
+		o.kind = kindProgressing
+	}
+	return o
+}
+
+// lastFailure is when the most recent target failed.
+func lastFailure(ts []sslv1alpha1.TargetStatus) time.Time {
+	var last time.Time
+	for _, t := range ts {
+		if t.State == sslv1alpha1.TargetFailed && t.LastTransitionTime != nil && t.LastTransitionTime.After(last) {
+			last = t.LastTransitionTime.Time
+		}
+	}
+	return last
 }
 
 // endRecord closes the running record. deployed says whether the certificate now serves the
 // successful targets; failure, when set, is the outcome to report.
-func (r *CertificateDeploymentReconciler) endRecord(run *cdRun, deployed bool, failure *outcome) error {
+func (r *CertificateDeploymentReconciler) endRecord(run *cdRun, deployed bool, failure *outcome, requestID string) error {
 	st := &run.obj.Status
 	cert := st.DeployingCertificateID
 	r.locks.release(lockKey(cert, run.obj.Spec.ResourceType), client.ObjectKeyFromObject(run.obj))
@@ -175,11 +213,11 @@ func (r *CertificateDeploymentReconciler) endRecord(run *cdRun, deployed bool, f
 	if failure != nil {
 		st.FailedCertificateID = cert
 		outcome = failure.reason
-		r.Recorder.Eventf(run.obj, nil, corev1.EventTypeWarning, failure.reason, "Deploy", "%s", failure.message)
+		r.Recorder.Eventf(run.obj, nil, corev1.EventTypeWarning, failure.reason, "Deploy", "%s (record %d, RequestId %s)", failure.message, st.DeployRecordID, requestID)
 	} else {
 		st.FailedCertificateID = ""
 		r.Recorder.Eventf(run.obj, nil, corev1.EventTypeNormal, sslv1alpha1.ReasonDeployed, "Deploy",
-			"Deployed certificate %s to %d targets with record %d", cert, len(st.Targets), st.DeployRecordID)
+			"Deployed certificate %s to %d targets with record %d (RequestId %s)", cert, len(st.Targets), st.DeployRecordID, requestID)
 	}
 	deployOutcomes.WithLabelValues(string(run.obj.Spec.ResourceType), outcome).Inc()
 	if failure != nil {
@@ -221,7 +259,7 @@ func itemState(it tencentcloud.DeployRecordDetail, rollback bool) (sslv1alpha1.T
 		}
 		return sslv1alpha1.TargetSucceeded, ""
 	case tencentcloud.DetailStatusFailed, tencentcloud.DetailStatusRollbackFailed:
-		msg := it.ErrorMsg
+		msg := itemMessage(it.ErrorMsg)
 		if msg == "" {
 			msg = "Deployment failed"
 		}
@@ -244,13 +282,22 @@ func (r *CertificateDeploymentReconciler) reconcileRollout(ctx context.Context, 
 	st := &obj.Status
 	want := run.certID
 	driftDue := r.driftDue(obj)
-	if st.FailedCertificateID == want && !driftDue && !deployRetryRequested(obj) {
-		if c := apimeta.FindStatusCondition(st.Conditions, sslv1alpha1.DegradedCondition); c != nil && c.ObservedGeneration == obj.Generation {
-			return degraded(c.Reason, c.Message, 0)
+	if st.FailedCertificateID == want && !reconcileRequested(obj, st.LastHandledReconcileAt) {
+		// The last deployment of this certificate failed: no new task until the spec or the
+		// certificate changes, or a reconcile is requested.
+		reason, msg := sslv1alpha1.ReasonDeployFailed, "The deployment of certificate "+want+" failed; see status.targets"
+		if c := apimeta.FindStatusCondition(st.Conditions, sslv1alpha1.DegradedCondition); c != nil {
+			reason, msg = c.Reason, c.Message
 		}
+		return degraded(reason, msg, 0)
 	}
 	if st.CertificateID == want && allServing(st.Targets) && !driftDue {
 		return nil
+	}
+	if holder, ok := r.locks.holder(lockKey(want, obj.Spec.ResourceType), client.ObjectKeyFromObject(obj)); ok {
+		return progressing(sslv1alpha1.ReasonDeployWaiting,
+			fmt.Sprintf("Waiting for the deployment of certificate %s by %s to finish", want, holder.Name),
+			jitter(2*r.Options.PollInterval))
 	}
 	api, err := r.cloud(ctx, run)
 	if err != nil {
@@ -361,7 +408,7 @@ func (r *CertificateDeploymentReconciler) deploy(ctx context.Context, run *cdRun
 
 // recordCovers reports whether a record's items are exactly the given targets.
 func (r *CertificateDeploymentReconciler) recordCovers(ctx context.Context, run *cdRun, api tencentcloud.API, recordID int64, ids []string) (bool, error) {
-	items, _, err := deployRecordItems(ctx, api, recordID)
+	rec, err := deployRecordItems(ctx, api, recordID)
 	if err != nil {
 		return false, err
 	}
@@ -370,10 +417,10 @@ func (r *CertificateDeploymentReconciler) recordCovers(ctx context.Context, run 
 	for _, id := range ids {
 		want[targets.Key(spec.ResourceType, id)] = true
 	}
-	if len(items) != len(want) {
+	if len(rec.items) != len(want) {
 		return false, nil
 	}
-	for _, it := range items {
+	for _, it := range rec.items {
 		if !want[targets.ItemKey(spec.ResourceType, string(spec.Region), it)] {
 			return false, nil
 		}
@@ -381,12 +428,17 @@ func (r *CertificateDeploymentReconciler) recordCovers(ctx context.Context, run 
 	return true, nil
 }
 
-type recordCounts struct{ total, success, failed, running int }
+// deployRecord is a deployment record's items, counted by their own status: the totals Tencent
+// reports leave out items with no resource (status 6).
+type deployRecord struct {
+	items                    []tencentcloud.DeployRecordDetail
+	success, failed, running int
+	requestID                string
+}
 
 // deployRecordItems pages through a deployment record.
-func deployRecordItems(ctx context.Context, api tencentcloud.API, recordID int64) ([]tencentcloud.DeployRecordDetail, recordCounts, error) {
-	var items []tencentcloud.DeployRecordDetail
-	var c recordCounts
+func deployRecordItems(ctx context.Context, api tencentcloud.API, recordID int64) (deployRecord, error) {
+	var rec deployRecord
 	for offset := 0; ; offset += recordPage {
 		resp, err := api.DescribeHostDeployRecordDetail(ctx, &tencentcloud.DescribeHostDeployRecordDetailRequest{
 			DeployRecordId: tencentcloud.FlexString(fmt.Sprint(recordID)),
@@ -394,14 +446,35 @@ func deployRecordItems(ctx context.Context, api tencentcloud.API, recordID int64
 			Limit:          recordPage,
 		})
 		if err != nil {
-			return nil, c, err
+			return rec, err
 		}
-		items = append(items, resp.DeployRecordDetailList...)
-		c = recordCounts{int(resp.TotalCount), int(resp.SuccessTotalCount), int(resp.FailedTotalCount), int(resp.RunningTotalCount)}
-		if len(resp.DeployRecordDetailList) < recordPage || len(items) >= c.total {
-			return items, c, nil
+		rec.items = append(rec.items, resp.DeployRecordDetailList...)
+		rec.requestID = resp.RequestId
+		if len(resp.DeployRecordDetailList) < recordPage || len(rec.items) >= int(resp.TotalCount) {
+			break
 		}
 	}
+	for _, it := range rec.items {
+		switch it.Status {
+		case tencentcloud.DetailStatusPending, tencentcloud.DetailStatusDeploying:
+			rec.running++
+		case tencentcloud.DetailStatusSuccess, tencentcloud.DetailStatusRollbackSuccess:
+			rec.success++
+		default:
+			rec.failed++
+		}
+	}
+	return rec, nil
+}
+
+// itemMessage cleans an error message from Tencent Cloud for status and events.
+func itemMessage(msg string) string {
+	const limit = 256
+	msg = tencentcloud.Sanitize(strings.TrimSpace(msg))
+	if len(msg) > limit {
+		msg = msg[:limit] + "..."
+	}
+	return msg
 }
 
 func allServing(ts []sslv1alpha1.TargetStatus) bool {
@@ -444,10 +517,4 @@ func (r *CertificateDeploymentReconciler) driftDue(obj *sslv1alpha1.CertificateD
 	d := driftInterval(obj)
 	last := obj.Status.LastDriftCheckTime
 	return d > 0 && (last == nil || r.Clock.Since(last.Time) >= d)
-}
-
-// deployRetryRequested reports an unhandled value of the reconcile-at annotation.
-func deployRetryRequested(obj *sslv1alpha1.CertificateDeployment) bool {
-	v, ok := obj.Annotations[sslv1alpha1.ReconcileRequestAnnotation]
-	return ok && v != obj.Status.LastHandledReconcileAt
 }

@@ -45,16 +45,24 @@ func cloudFor(ctx context.Context, c client.Reader, f tencentcloud.Factory, name
 	return f.For(ctx, &creds)
 }
 
-// patchMetadata applies mutate to obj's metadata and patches it, keeping the in-memory status,
-// which the reconciler writes separately at the end.
+// patchMetadata applies mutate to obj's metadata and patches it. It keeps the spec and
+// generation this reconcile works on, and the in-memory status, which the reconciler writes
+// separately at the end, even when the server holds a newer spec.
 func patchMetadata(ctx context.Context, c client.Client, obj client.Object, mutate func()) error {
-	status := obj.DeepCopyObject()
-	patch := client.MergeFrom(obj.DeepCopyObject().(client.Object))
+	saved := obj.DeepCopyObject().(client.Object)
+	patch := client.MergeFrom(saved.DeepCopyObject().(client.Object))
 	mutate()
 	if err := c.Patch(ctx, obj, patch); err != nil {
 		return err
 	}
-	restoreStatus(obj, status)
+	obj.SetGeneration(saved.GetGeneration())
+	switch o := obj.(type) {
+	case *sslv1alpha1.TencentCertificate:
+		o.Spec = saved.(*sslv1alpha1.TencentCertificate).Spec
+	case *sslv1alpha1.CertificateDeployment:
+		o.Spec = saved.(*sslv1alpha1.CertificateDeployment).Spec
+	}
+	restoreStatus(obj, saved)
 	return nil
 }
 

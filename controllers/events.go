@@ -24,7 +24,7 @@ func emitReadyTransition(rec events.EventRecorder, obj runtime.Object, before, a
 		return
 	}
 	eventType := corev1.EventTypeNormal
-	if is.Status == metav1.ConditionFalse {
+	if is.Status == metav1.ConditionFalse || (cause != nil && asOutcome(cause).kind == kindTransient) {
 		eventType = corev1.EventTypeWarning
 	}
 	rec.Eventf(obj, nil, eventType, is.Reason, "Reconcile", "%s%s", is.Message, cloudDetails(cause))

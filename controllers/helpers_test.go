@@ -32,8 +32,8 @@ func TestApplyOutcomeFollowsKstatus(t *testing.T) {
 		{"a terminal error stalls and is observed", terminal("KeyMismatch", "bad key"), metav1.ConditionFalse, false, true, false, true, 0, false},
 		{"waiting is Ready=False with Reconciling and a requeue", waiting("SecretNotFound", "no secret", time.Minute), metav1.ConditionFalse, true, false, false, false, time.Minute, false},
 		{"progress is Ready=Unknown with Reconciling", progressing("DeployInProgress", "deploying", 2*time.Second), metav1.ConditionUnknown, true, false, false, false, 2 * time.Second, false},
-		{"degraded is Ready=False with Degraded and observed", degraded("DeployFailed", "2 failed", 0), metav1.ConditionFalse, false, false, true, true, 0, false},
-		{"an unknown error is retried by the workqueue", errors.New("boom"), metav1.ConditionFalse, true, false, false, false, 0, true},
+		{"degraded is Ready=False with Degraded and Stalled, and observed", degraded("DeployFailed", "2 failed", 0), metav1.ConditionFalse, false, true, true, true, 0, false},
+		{"an unknown error is retried by the workqueue with Ready Unknown", errors.New("boom"), metav1.ConditionUnknown, true, false, false, false, 0, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -76,6 +76,7 @@ func TestCloudOutcomeClassifiesTencentErrors(t *testing.T) {
 		{"a missing service role is a credentials problem", "FailedOperation.RoleNotFoundAuthorization", kindTerminal, sslv1alpha1.ReasonCredentialsInvalid},
 		{"a refused deployment is rejected", "FailedOperation.CertificateNotDeployInstance", kindTerminal, sslv1alpha1.ReasonAPIRejected},
 		{"a running task means waiting", "FailedOperation.CertificateDeployHasPendingRecord", kindWaiting, sslv1alpha1.ReasonProgressing},
+		{"a retry the record's state does not allow yet means waiting", "FailedOperation.CertificateDeployRetryStatusInvalid", kindWaiting, sslv1alpha1.ReasonProgressing},
 		{"throttling is transient", "LimitExceeded.RateLimitExceeded", kindTransient, sslv1alpha1.ReasonAPIError},
 		{"an internal error is transient", "InternalError", kindTransient, sslv1alpha1.ReasonAPIError},
 	}
@@ -197,5 +198,12 @@ func TestCountTargets(t *testing.T) {
 	want := sslv1alpha1.TargetCounts{Total: 6, Succeeded: 2, Failed: 2, Pending: 2}
 	if got != want {
 		t.Fatalf("got %+v, want %+v", got, want)
+	}
+}
+
+func TestCloudOutcomeNeverWaitsWithoutADelay(t *testing.T) {
+	o := cloudOutcome("delete", &tencentcloud.Error{Code: "FailedOperation.CannotBeDeletedWithinHour"}, 0)
+	if o.kind != kindWaiting || o.after < defaultWait {
+		t.Fatalf("kind=%d after=%s: a wait without a delay would never be retried", o.kind, o.after)
 	}
 }

@@ -3,7 +3,6 @@ package controllers
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -27,7 +26,8 @@ const (
 	kindProgressing
 	// kindTerminal: the spec, the Secret or the credentials are wrong; do not retry until they change.
 	kindTerminal
-	// kindDegraded: the work finished with some targets failed; try again only later.
+	// kindDegraded: the work finished with some targets failed; it is not retried until the
+	// user changes something or asks for it.
 	kindDegraded
 )
 
@@ -81,11 +81,13 @@ func asOutcome(err error) *outcome {
 func cloudOutcome(what string, err error, retryAfter time.Duration) *outcome {
 	code := tencentcloud.Code(err)
 	msg := fmt.Sprintf("Failed to %s: %s", what, code)
+	if retryAfter <= 0 {
+		retryAfter = jitter(defaultWait)
+	}
 	switch tencentcloud.Classify(err) {
 	case tencentcloud.ClassTerminal, tencentcloud.ClassNotFound, tencentcloud.ClassAlreadyExists:
 		reason := sslv1alpha1.ReasonAPIRejected
-		if strings.HasPrefix(code, "AuthFailure") || strings.Contains(code, "AuthError") ||
-			strings.Contains(code, "UnauthorizedOperation") || strings.Contains(code, "RoleNotFound") {
+		if tencentcloud.IsCredentialsError(err) {
 			reason = sslv1alpha1.ReasonCredentialsInvalid
 		}
 		return &outcome{kind: kindTerminal, reason: reason, message: msg + messageSuffix(err), cause: err}
@@ -95,6 +97,9 @@ func cloudOutcome(what string, err error, retryAfter time.Duration) *outcome {
 		return &outcome{kind: kindTransient, reason: sslv1alpha1.ReasonAPIError, message: msg, cause: err}
 	}
 }
+
+// defaultWait is how long a step waits for Tencent Cloud when the caller names no delay.
+const defaultWait = 30 * time.Second
 
 // messageSuffix adds Tencent's explanation to terminal messages, where it tells the user what
 // to fix. It is sanitized by the client and carries no RequestId.
@@ -124,10 +129,9 @@ func applyOutcome(c conditions, err error, readyReason, readyMessage string) (ct
 		c.markStalled(o.reason, o.message)
 		return ctrl.Result{}, nil, true
 	case kindDegraded:
-		c.set(sslv1alpha1.ReadyCondition, metav1.ConditionFalse, o.reason, o.message)
+		// Failed targets are not retried until the user acts, so the object is stalled too.
+		c.markStalled(o.reason, o.message)
 		c.set(sslv1alpha1.DegradedCondition, metav1.ConditionTrue, o.reason, o.message)
-		c.remove(sslv1alpha1.ReconcilingCondition)
-		c.remove(sslv1alpha1.StalledCondition)
 		return ctrl.Result{RequeueAfter: o.after}, nil, true
 	case kindWaiting:
 		c.markWaiting(o.reason, o.message)
@@ -136,7 +140,8 @@ func applyOutcome(c conditions, err error, readyReason, readyMessage string) (ct
 		c.markProgressing(o.reason, o.message)
 		return ctrl.Result{RequeueAfter: o.after}, nil, false
 	}
-	c.markWaiting(o.reason, o.message)
+	// A transient failure interrupts work whose outcome is still open: Ready is Unknown.
+	c.markProgressing(o.reason, o.message)
 	return ctrl.Result{}, o, false
 }
 

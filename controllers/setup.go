@@ -3,8 +3,10 @@ package controllers
 import (
 	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
@@ -30,6 +32,31 @@ type Options struct {
 // so that the operator never holds the data of every Secret in the cluster in memory.
 func ClientOptions() client.Options {
 	return client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}}
+}
+
+// CacheOptions configures the manager's informer cache: restricted to watchNamespace when it is
+// set, and without managedFields or kubectl's last-applied annotation, which can hold a whole
+// Secret's data. Secrets are cached as metadata only, without annotations.
+func CacheOptions(watchNamespace string) cache.Options {
+	opts := cache.Options{DefaultTransform: stripForCache}
+	if watchNamespace != "" {
+		opts.DefaultNamespaces = map[string]cache.Config{watchNamespace: {}}
+	}
+	return opts
+}
+
+func stripForCache(in any) (any, error) {
+	obj, ok := in.(client.Object)
+	if !ok {
+		return in, nil
+	}
+	obj.SetManagedFields(nil)
+	if _, metadataOnly := obj.(*metav1.PartialObjectMetadata); metadataOnly {
+		obj.SetAnnotations(nil)
+	} else if a := obj.GetAnnotations(); a != nil {
+		delete(a, corev1.LastAppliedConfigAnnotation)
+	}
+	return obj, nil
 }
 
 // Setup registers the controllers and their metrics with mgr.

@@ -27,8 +27,9 @@ import (
 
 // Field indexes on TencentCertificates, so a Secret event finds its objects without a scan.
 const (
-	indexSecretRef      = ".spec.secretRef.name"
-	indexCredentialsRef = ".spec.credentialsRef.name"
+	indexSecretRef        = ".spec.secretRef.name"
+	indexCredentialsRef   = ".spec.credentialsRef.name"
+	indexIngressSecretRef = ".spec.ingressSecret.name"
 )
 
 // TencentCertificateOptions tune timing; the zero value gives production defaults.
@@ -115,9 +116,9 @@ func (r *TencentCertificateReconciler) Reconcile(ctx context.Context, req ctrl.R
 		r.reconcileSource,
 		r.reconcileFinalizer,
 		r.reconcileUpload,
+		r.reconcileIngressSecret,
 		r.reconcileUpdate,
 		r.reconcileOldCertificates,
-		r.reconcileIngressSecret,
 	}
 	for _, step := range steps {
 		if err := step(ctx, run); err != nil {
@@ -210,10 +211,10 @@ func (r *TencentCertificateReconciler) SetupWithManager(mgr ctrl.Manager) error 
 }
 
 // certificatesForSecret maps a Secret to the TencentCertificates that read it as their source
-// or their credentials.
+// or their credentials, or that want to write it as their ingress Secret.
 func (r *TencentCertificateReconciler) certificatesForSecret(ctx context.Context, secret client.Object) []reconcile.Request {
 	var reqs []reconcile.Request
-	for _, index := range []string{indexSecretRef, indexCredentialsRef} {
+	for _, index := range []string{indexSecretRef, indexCredentialsRef, indexIngressSecretRef} {
 		list := &sslv1alpha1.TencentCertificateList{}
 		if err := r.List(ctx, list, client.InNamespace(secret.GetNamespace()), client.MatchingFields{index: secret.GetName()}); err != nil {
 			ctrl.LoggerFrom(ctx).Error(err, "Failed to list TencentCertificates for a Secret")

@@ -8,16 +8,25 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/utils/ptr"
-	ctrl "sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
+	"github.com/certsync/tencent-cert-operator/internal/targets"
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 )
 
 // deployedResourceTypes are the types DescribeDeployedResources answers for; note antiddos,
-// not ddos. Types it does not cover are protected by DeleteCertificate's own refusal.
+// not ddos. It takes up to 50 certificates per call.
 var deployedResourceTypes = []string{"clb", "cdn", "live", "waf", "antiddos", "teo"}
+
+// listedResourceTypes are the other types whose bindings the DescribeHost*InstanceList calls
+// report, one certificate per call. tse, tcb and lighthouse report none; a certificate bound
+// only there is not seen, which is why deletion also checks ownership and is bounded.
+var listedResourceTypes = []sslv1alpha1.ResourceType{
+	sslv1alpha1.ResourceTypeTKE, sslv1alpha1.ResourceTypeAPIGateway, sslv1alpha1.ResourceTypeCOS, sslv1alpha1.ResourceTypeVOD,
+}
 
 // maxFailuresNamed bounds how many failed items a condition message lists.
 const maxFailuresNamed = 3
@@ -31,10 +40,10 @@ func (r *TencentCertificateReconciler) reconcileUpdate(ctx context.Context, run 
 		return nil
 	}
 	if u.Phase == sslv1alpha1.UpdateFailed {
-		if !reconcileRequested(run.obj) {
+		if !reconcileRequested(run.obj, run.obj.Status.LastHandledReconcileAt) && run.obj.Generation == run.obj.Status.ObservedGeneration {
 			return terminal(sslv1alpha1.ReasonUpdateFailed, updateFailedMessage(u, nil))
 		}
-		// A reconcile request re-runs the failed items with a fresh retry budget.
+		// A reconcile request or a changed spec re-runs the failed items with a fresh budget.
 		u.Phase, u.Retries, u.CompletionTime = sslv1alpha1.UpdateRunning, 0, nil
 		run.retryNow = true
 	}
@@ -72,7 +81,7 @@ func (r *TencentCertificateReconciler) createUpdate(ctx context.Context, run *tc
 	}
 	resp, err := api.UpdateCertificateInstance(ctx, req)
 	switch {
-	case tencentcloud.Code(err) == "FailedOperation.CertificateDeployInstanceEmpty":
+	case tencentcloud.IsNothingToUpdate(err):
 		// Nothing is bound to the old certificate in these types and regions.
 		u.Phase, u.CompletionTime = sslv1alpha1.UpdateSucceeded, now(r.Clock)
 		return nil
@@ -174,8 +183,8 @@ func failedItems(items []tencentcloud.UpdateRecordDetail) string {
 			break
 		}
 		name := it.ResourceType + " " + strings.Join(slices.DeleteFunc([]string{it.InstanceId, it.ListenerId, strings.Join(it.Domains, ",")}, func(s string) bool { return s == "" }), "/")
-		if it.ErrorMsg != "" {
-			name += " (" + it.ErrorMsg + ")"
+		if msg := itemMessage(it.ErrorMsg); msg != "" {
+			name += " (" + msg + ")"
 		}
 		names = append(names, name)
 	}
@@ -184,7 +193,7 @@ func failedItems(items []tencentcloud.UpdateRecordDetail) string {
 
 // reconcileOldCertificates mutes the expiry reminders of superseded certificates and, with
 // oldCertificates: Delete, deletes those nothing is bound to any more. A certificate still bound
-// is looked at again later; that is not an error and does not affect Ready.
+// is looked at again later without affecting Ready; API errors are reported as usual.
 func (r *TencentCertificateReconciler) reconcileOldCertificates(ctx context.Context, run *tcRun) error {
 	rot := run.obj.Spec.Rotation
 	mute := rot == nil || ptr.Deref(rot.MuteExpiryNotifications, true)
@@ -224,13 +233,18 @@ func (r *TencentCertificateReconciler) reconcileOldCertificates(ctx context.Cont
 	if len(toDelete) == 0 {
 		return nil
 	}
-	deleted, bound, err := r.deleteUnbound(ctx, run, api, toDelete)
+	deleted, released, bound, err := r.deleteUnbound(ctx, run, api, toDelete)
 	for i := range run.obj.Status.History {
 		h := &run.obj.Status.History[i]
-		if slices.Contains(deleted, h.CertificateID) {
+		switch {
+		case slices.Contains(deleted, h.CertificateID):
 			h.State, h.Time = sslv1alpha1.HistoryDeleted, *now(r.Clock)
 			r.Recorder.Eventf(run.obj, nil, corev1.EventTypeNormal, sslv1alpha1.ReasonOldCertificateDeleted, "Delete",
 				"Deleted superseded certificate %s", h.CertificateID)
+		case slices.Contains(released, h.CertificateID):
+			h.State, h.Time = sslv1alpha1.HistoryRetained, *now(r.Clock)
+			r.Recorder.Eventf(run.obj, nil, corev1.EventTypeNormal, sslv1alpha1.ReasonOldCertificateDeleted, "Delete",
+				"Kept superseded certificate %s: it was uploaded by someone else", h.CertificateID)
 		}
 	}
 	if err != nil {
@@ -243,19 +257,33 @@ func (r *TencentCertificateReconciler) reconcileOldCertificates(ctx context.Cont
 	return nil
 }
 
-// deleteUnbound deletes those of ids that no resource is bound to and that this object owns,
-// and returns what it deleted and what is still bound. A certificate that is gone already
-// counts as deleted.
-func (r *TencentCertificateReconciler) deleteUnbound(ctx context.Context, run *tcRun, api tencentcloud.API, ids []string) (deleted, bound []string, _ error) {
+// deleteUnbound deletes those of ids that no resource is bound to and that this object owns.
+// It returns what it deleted (a certificate already gone counts), what it released because
+// another uploader owns it, and what is still bound.
+func (r *TencentCertificateReconciler) deleteUnbound(ctx context.Context, run *tcRun, api tencentcloud.API, ids []string) (deleted, released, bound []string, _ error) {
 	inUse := map[string]bool{}
 	for _, rt := range deployedResourceTypes {
 		resp, err := api.DescribeDeployedResources(ctx, &tencentcloud.DescribeDeployedResourcesRequest{CertificateIds: ids, ResourceType: rt})
 		if err != nil {
-			return nil, nil, cloudOutcome("check which resources use the certificates", err, 0)
+			return nil, nil, nil, cloudOutcome("check which resources use the certificates", err, 0)
 		}
 		for _, d := range resp.DeployedResources {
 			if d.Count > 0 || len(d.Resources) > 0 {
 				inUse[d.CertificateId] = true
+			}
+		}
+	}
+	for _, id := range ids {
+		for _, rt := range listedResourceTypes {
+			if inUse[id] {
+				break
+			}
+			bound, err := targets.Bound(ctx, api, rt, id)
+			if err != nil {
+				return nil, nil, nil, cloudOutcome("check which "+string(rt)+" resources use certificate "+id, err, 0)
+			}
+			for _, cert := range bound {
+				inUse[id] = inUse[id] || cert == id
 			}
 		}
 	}
@@ -266,51 +294,46 @@ func (r *TencentCertificateReconciler) deleteUnbound(ctx context.Context, run *t
 		}
 		owned, err := r.ownsCertificate(ctx, api, run.obj, id)
 		if err != nil {
-			return deleted, bound, err
+			return deleted, released, bound, err
 		}
 		if !owned {
 			// Uploaded by someone else, and only shared with us through Repeatable=false.
-			deleted = append(deleted, id)
+			released = append(released, id)
 			continue
 		}
 		_, err = api.DeleteCertificate(ctx, &tencentcloud.DeleteCertificateRequest{CertificateId: id})
 		switch {
 		case err == nil, tencentcloud.IsNotFound(err):
 			deleted = append(deleted, id)
-		case isBoundError(err):
+		case tencentcloud.IsStillBound(err):
 			bound = append(bound, id)
 		default:
-			return deleted, bound, cloudOutcome("delete certificate "+id, err, 0)
+			return deleted, released, bound, cloudOutcome("delete certificate "+id, err, 0)
 		}
 	}
-	return deleted, bound, nil
+	return deleted, released, bound, nil
 }
 
-// ownsCertificate reports whether the certificate carries this object's ownership tags. A
+// ownsCertificate reports whether the certificate carries this object's ownership tags. It
+// lists the certificate rather than describing it, so that no private key is downloaded. A
 // certificate that no longer exists is reported as owned, so that callers treat it as deleted.
 func (r *TencentCertificateReconciler) ownsCertificate(ctx context.Context, api tencentcloud.API, obj *sslv1alpha1.TencentCertificate, id string) (bool, error) {
-	d, err := api.DescribeCertificateDetail(ctx, &tencentcloud.DescribeCertificateDetailRequest{CertificateId: id})
-	if tencentcloud.IsNotFound(err) {
-		return true, nil
-	}
+	resp, err := api.DescribeCertificates(ctx, &tencentcloud.DescribeCertificatesRequest{CertIds: []string{id}, Limit: 1})
 	if err != nil {
-		return false, cloudOutcome("describe certificate "+id, err, 0)
+		return false, cloudOutcome("look up certificate "+id, err, 0)
 	}
-	ns, name := false, false
-	for _, t := range d.Tags {
-		ns = ns || (t.TagKey == sslv1alpha1.TagNamespace && t.TagValue == obj.Namespace)
-		name = name || (t.TagKey == sslv1alpha1.TagName && t.TagValue == obj.Name)
+	for _, c := range resp.Certificates {
+		if c.CertificateId != id {
+			continue
+		}
+		ns, name := false, false
+		for _, t := range c.Tags {
+			ns = ns || (t.TagKey == sslv1alpha1.TagNamespace && t.TagValue == obj.Namespace)
+			name = name || (t.TagKey == sslv1alpha1.TagName && t.TagValue == obj.Name)
+		}
+		return ns && name, nil
 	}
-	return ns && name, nil
-}
-
-// isBoundError reports Tencent's refusal to delete a certificate that resources still use.
-func isBoundError(err error) bool {
-	switch tencentcloud.Code(err) {
-	case "FailedOperation.BoundResources", "FailedOperation.DeleteResourceFailed":
-		return true
-	}
-	return false
+	return true, nil
 }
 
 // reconcileDelete deletes the uploaded certificates under deletionPolicy Delete, then releases
@@ -319,7 +342,7 @@ func isBoundError(err error) bool {
 // deletion never hangs.
 func (r *TencentCertificateReconciler) reconcileDelete(ctx context.Context, run *tcRun) error {
 	obj := run.obj
-	if !ctrl.ContainsFinalizer(obj, sslv1alpha1.Finalizer) {
+	if !controllerutil.ContainsFinalizer(obj, sslv1alpha1.Finalizer) {
 		return nil
 	}
 	var ids []string
@@ -347,7 +370,7 @@ func (r *TencentCertificateReconciler) reconcileDelete(ctx context.Context, run 
 		r.Recorder.Eventf(obj, nil, corev1.EventTypeWarning, sslv1alpha1.ReasonCleanupAbandoned, "Delete",
 			"Released after %d attempts; certificates left in Tencent Cloud: %s (%v)", obj.Status.CleanupAttempts, strings.Join(remaining, ", "), reasonOf(cause))
 	}
-	return patchMetadata(ctx, r.Client, obj, func() { ctrl.RemoveFinalizer(obj, sslv1alpha1.Finalizer) })
+	return patchMetadata(ctx, r.Client, obj, func() { controllerutil.RemoveFinalizer(obj, sslv1alpha1.Finalizer) })
 }
 
 // cleanup deletes what it can of ids and returns the rest with the reason.
@@ -356,12 +379,16 @@ func (r *TencentCertificateReconciler) cleanup(ctx context.Context, run *tcRun, 
 	if err != nil {
 		return ids, err
 	}
-	deleted, bound, err := r.deleteUnbound(ctx, run, api, ids)
+	deleted, released, bound, err := r.deleteUnbound(ctx, run, api, ids)
 	for _, id := range deleted {
 		r.Recorder.Eventf(run.obj, nil, corev1.EventTypeNormal, sslv1alpha1.ReasonOldCertificateDeleted, "Delete", "Deleted certificate %s", id)
 	}
+	for _, id := range released {
+		r.Recorder.Eventf(run.obj, nil, corev1.EventTypeNormal, sslv1alpha1.ReasonOldCertificateDeleted, "Delete", "Kept certificate %s: it was uploaded by someone else", id)
+	}
 	if err != nil {
-		return slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return slices.Contains(deleted, id) }), err
+		done := append(deleted, released...)
+		return slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return slices.Contains(done, id) }), err
 	}
 	if len(bound) > 0 {
 		return bound, fmt.Errorf("still bound to cloud resources")
@@ -379,8 +406,8 @@ func reasonOf(err error) string {
 	return err.Error()
 }
 
-// reconcileRequested reports an unhandled value of the reconcile-at annotation.
-func reconcileRequested(obj *sslv1alpha1.TencentCertificate) bool {
-	v, ok := obj.Annotations[sslv1alpha1.ReconcileRequestAnnotation]
-	return ok && v != obj.Status.LastHandledReconcileAt
+// reconcileRequested reports a value of the reconcile-at annotation newer than handled.
+func reconcileRequested(obj client.Object, handled string) bool {
+	v, ok := obj.GetAnnotations()[sslv1alpha1.ReconcileRequestAnnotation]
+	return ok && v != handled
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	ctrl "sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
@@ -65,14 +66,14 @@ func (r *TencentCertificateReconciler) reconcileSource(ctx context.Context, run 
 func (r *TencentCertificateReconciler) reconcileFinalizer(ctx context.Context, run *tcRun) error {
 	obj := run.obj
 	want := obj.Spec.CertificateID == "" && obj.Spec.DeletionPolicy != sslv1alpha1.DeletionPolicyRetain
-	if want == ctrl.ContainsFinalizer(obj, sslv1alpha1.Finalizer) {
+	if want == controllerutil.ContainsFinalizer(obj, sslv1alpha1.Finalizer) {
 		return nil
 	}
 	return patchMetadata(ctx, r.Client, obj, func() {
 		if want {
-			ctrl.AddFinalizer(obj, sslv1alpha1.Finalizer)
+			controllerutil.AddFinalizer(obj, sslv1alpha1.Finalizer)
 		} else {
-			ctrl.RemoveFinalizer(obj, sslv1alpha1.Finalizer)
+			controllerutil.RemoveFinalizer(obj, sslv1alpha1.Finalizer)
 		}
 	})
 }
@@ -133,6 +134,9 @@ func (r *TencentCertificateReconciler) reconcileUpload(ctx context.Context, run 
 	}
 
 	previous := st.CertificateID
+	// A Secret reverted to an earlier certificate gets that certificate's ID back; it is
+	// current again, not superseded.
+	st.History = slices.DeleteFunc(st.History, func(h sslv1alpha1.CertificateHistoryEntry) bool { return h.CertificateID == id })
 	if previous != "" && previous != id {
 		pushHistory(st, sslv1alpha1.CertificateHistoryEntry{
 			CertificateID: previous, Fingerprint: st.Fingerprint, NotAfter: st.NotAfter,
@@ -187,9 +191,10 @@ func (r *TencentCertificateReconciler) reconcileAdopt(ctx context.Context, run *
 	}
 	st.CertificateID = obj.Spec.CertificateID
 	st.NotBefore, st.NotAfter = parseTencentTime(d.CertBeginTime), parseTencentTime(d.CertEndTime)
+	// SubjectAltName may leave out the main domain; take the union.
 	st.DNSNames = append([]string(nil), d.SubjectAltName...)
-	if len(st.DNSNames) == 0 && d.Domain != "" {
-		st.DNSNames = []string{d.Domain}
+	if d.Domain != "" && !slices.Contains(st.DNSNames, d.Domain) {
+		st.DNSNames = append([]string{d.Domain}, st.DNSNames...)
 	}
 	if d.CertificatePublicKey != nil {
 		if leaf := firstCertificate(*d.CertificatePublicKey); leaf != nil {
@@ -218,7 +223,7 @@ func (r *TencentCertificateReconciler) reconcileIngressSecret(ctx context.Contex
 			Type:       corev1.SecretTypeOpaque,
 			Data:       map[string][]byte{ingressSecretKey: []byte(id)},
 		}
-		if err := ctrl.SetControllerReference(run.obj, secret, r.Scheme()); err != nil {
+		if err := controllerutil.SetControllerReference(run.obj, secret, r.Scheme()); err != nil {
 			return err
 		}
 		return r.Create(ctx, secret)

@@ -174,6 +174,38 @@ func IsThrottled(err error) bool { return Classify(err) == ClassThrottled }
 // IsWaiting reports whether err means a task in progress must finish first.
 func IsWaiting(err error) bool { return Classify(err) == ClassWaiting }
 
+// IsCredentialsError reports an error about the caller's identity or permissions: the key
+// pair, the token, the CAM policy or a missing service role.
+func IsCredentialsError(err error) bool {
+	code := Code(err)
+	switch {
+	case strings.HasPrefix(code, "AuthFailure"), strings.HasPrefix(code, "UnauthorizedOperation"),
+		code == CodeClientCredential:
+		return true
+	}
+	switch code {
+	case "FailedOperation.AuthError", "FailedOperation.CAMAuthorizedFail", "FailedOperation.NoProjectPermission",
+		"FailedOperation.RoleNotFoundAuthorization":
+		return true
+	}
+	return false
+}
+
+// IsNothingToUpdate reports UpdateCertificateInstance's answer that no resource of the requested
+// types and regions uses the old certificate.
+func IsNothingToUpdate(err error) bool {
+	return Code(err) == "FailedOperation.CertificateDeployInstanceEmpty"
+}
+
+// IsStillBound reports DeleteCertificate's refusal because cloud resources use the certificate.
+func IsStillBound(err error) bool {
+	switch Code(err) {
+	case "FailedOperation.BoundResources", "FailedOperation.DeleteResourceFailed":
+		return true
+	}
+	return false
+}
+
 // IsTerminal reports whether err will not go away without a change.
 func IsTerminal(err error) bool { return Classify(err) == ClassTerminal }
 
@@ -307,8 +339,10 @@ var codeClasses = map[string]Class{
 	CodeCertificateDeployNotExist:                                  ClassNotFound,
 	// Retrying needs a failed record and rolling back a successful one;
 	// asking for either in another state will not start working by itself.
-	"FailedOperation.CertificateDeployRetryStatusInvalid":      ClassTerminal,
-	"FailedOperation.CertificateDeployRollbackStatusInvalid":   ClassTerminal,
+	// The record's state does not allow it yet, often because the caller read it before a
+	// retry or rollback it asked for took effect: read the record again.
+	"FailedOperation.CertificateDeployRetryStatusInvalid":      ClassWaiting,
+	"FailedOperation.CertificateDeployRollbackStatusInvalid":   ClassWaiting,
 	"FailedOperation.CertificateDownloadServiceTypeNotSupport": ClassTerminal,
 	"FailedOperation.CertificateEncryptInvalid":                ClassTerminal,
 	CodeCertificateExists:                                      ClassAlreadyExists,

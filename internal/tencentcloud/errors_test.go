@@ -89,8 +89,8 @@ var referenceCodes = []struct {
 	{"FailedOperation.CertificateDeployInstanceEmpty", ClassTerminal},
 	{"FailedOperation.CertificateDeployInstanceFormatError", ClassTerminal},
 	{"FailedOperation.CertificateDeployNotExist", ClassNotFound},
-	{"FailedOperation.CertificateDeployRetryStatusInvalid", ClassTerminal},
-	{"FailedOperation.CertificateDeployRollbackStatusInvalid", ClassTerminal},
+	{"FailedOperation.CertificateDeployRetryStatusInvalid", ClassWaiting},
+	{"FailedOperation.CertificateDeployRollbackStatusInvalid", ClassWaiting},
 	{"FailedOperation.CertificateDownloadServiceTypeNotSupport", ClassTerminal},
 	{"FailedOperation.CertificateEncryptInvalid", ClassTerminal},
 	{"FailedOperation.CertificateExists", ClassAlreadyExists},
@@ -368,5 +368,29 @@ func TestLongMessagesAreTruncated(t *testing.T) {
 	}
 	if !strings.Contains(got, "证书") || strings.ContainsRune(got, '\uFFFD') {
 		t.Errorf("truncation split a character: %q", got)
+	}
+}
+
+func TestErrorPredicates(t *testing.T) {
+	cases := []struct {
+		name                      string
+		code                      string
+		credentials, empty, bound bool
+	}{
+		{"a bad signature is about credentials", "AuthFailure.SignatureFailure", true, false, false},
+		{"a missing service role is about credentials", "FailedOperation.RoleNotFoundAuthorization", true, false, false},
+		{"a CAM denial is about credentials", "FailedOperation.CAMAuthorizedFail", true, false, false},
+		{"no bound instance means nothing to update", "FailedOperation.CertificateDeployInstanceEmpty", false, true, false},
+		{"bound resources refuse deletion", "FailedOperation.BoundResources", false, false, true},
+		{"a failed resource deletion means still bound", "FailedOperation.DeleteResourceFailed", false, false, true},
+		{"an internal error is none of these", "InternalError", false, false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := &Error{Code: c.code}
+			if IsCredentialsError(err) != c.credentials || IsNothingToUpdate(err) != c.empty || IsStillBound(err) != c.bound {
+				t.Fatalf("credentials=%v empty=%v bound=%v", IsCredentialsError(err), IsNothingToUpdate(err), IsStillBound(err))
+			}
+		})
 	}
 }

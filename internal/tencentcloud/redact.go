@@ -24,6 +24,10 @@ var (
 
 // sanitize removes anything that looks like key material from a message
 // and bounds its length. extra lists known secret values to remove.
+// Sanitize removes anything that looks like key material from a message that came from Tencent
+// Cloud, such as a deployment item's error message, before it is shown to users.
+func Sanitize(msg string) string { return sanitize(msg) }
+
 func sanitize(msg string, extra ...string) string {
 	for _, s := range extra {
 		if len(s) >= 4 {
