@@ -161,8 +161,6 @@ func TestPersistentFailureRollsBack(t *testing.T) {
 		c.sim.Faults = sslsim.Faults{Targets: []sslsim.TargetFault{{ResourceType: "clb", Target: "lb-demo0001|lbl-https001", Message: "listener busy"}}}
 	})
 	g := NewWithT(t)
-	old := "OldCert1"
-	_ = old
 	// Every target starts on a previous certificate uploaded by another object.
 	h.createTLSSecret("prev-tls", issue(t, "*.example.com"))
 	prev := h.createCertificate("prev", "prev-tls")
@@ -339,4 +337,30 @@ func TestDeploymentGaugesAndOutcomes(t *testing.T) {
 	families, err := reg.Gather()
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(families).To(ContainElement(HaveField("Name", HaveValue(Equal("certificatedeployment_deploy_outcomes_total")))))
+}
+
+func TestLostDeployResponseAdoptsTheRunningTask(t *testing.T) {
+	h, tc := deploymentHarness(t, func(c *harnessConfig) {
+		c.sim.DeployDuration = 2 * time.Second
+		// The task is created, but the answer is lost, as in a crash right after the call.
+		c.sim.Faults = sslsim.Faults{Rules: []sslsim.FaultRule{{Action: "DeployCertificateInstance", Code: "InternalError", Times: 1, AfterHandling: true}}}
+	})
+	g := NewWithT(t)
+	cd := h.createDeployment("clb", "clb", "ap-guangzhou", everyType[0].targets)
+	h.waitCurrent(cd)
+	g.Expect(deployRecords(h.sim, tc.Status.CertificateID, "clb")).To(Equal(1), "the second call finds the running task")
+	g.Expect(h.sim.Calls().Count("DeployCertificateInstance", "InternalError")).To(Equal(1))
+}
+
+func TestCDNBillingSwitchesDeploy(t *testing.T) {
+	h, tc := deploymentHarness(t, func(c *harnessConfig) {
+		c.sim.Inventory.CDN = append(c.sim.Inventory.CDN, sslsim.Domain{Domain: "cdn2.example.com", HTTPSBillingSwitch: "off"})
+	})
+	g := NewWithT(t)
+	cd := h.createDeployment("cdn", "cdn", "", []sslv1alpha1.Target{
+		{Domain: "static.example.com", HTTPSBilling: "on"}, {Domain: "cdn2.example.com", HTTPSBilling: "off"},
+	})
+	h.waitCurrent(cd)
+	g.Expect(cd.Status.Summary).To(Equal("2/2"))
+	g.Expect(h.sim.State().BoundTo(tc.Status.CertificateID)).To(HaveLen(2))
 }

@@ -543,3 +543,43 @@ func gauge(t testing.TB, reg prometheus.Gatherer, name string, labels map[string
 	}
 	return -1
 }
+
+func TestDuplicateUploadReportedAsAnErrorFindsTheExistingCertificate(t *testing.T) {
+	h := newHarness(t, func(c *harnessConfig) {
+		// The other reading of the reference: a duplicate fails with CertificateExists.
+		c.sim.Faults = sslsim.Faults{Rules: []sslsim.FaultRule{{Action: "UploadCertificate", Code: "FailedOperation.CertificateExists", Times: 1, AfterHandling: true}}}
+	})
+	g := NewWithT(t)
+	h.createTLSSecret("web-tls", issue(t, "www.example.com"))
+	tc := h.createCertificate("web", "web-tls")
+	h.waitCurrent(tc)
+	g.Expect(h.sim.Certificates()).To(HaveLen(1))
+	g.Expect(tc.Status.CertificateID).To(Equal(h.sim.Certificates()[0].ID))
+	g.Expect(h.sim.Calls().Total("CheckCertificateExist")).To(Equal(1))
+}
+
+func TestFailedUpdateItemsAreRetriedAutomatically(t *testing.T) {
+	h := newHarness(t, func(c *harnessConfig) {
+		c.sim.Inventory = clbInventory()
+		c.sim.Faults = sslsim.Faults{Targets: []sslsim.TargetFault{{ResourceType: "clb", Target: "lb-web|lbl-plain", Message: "busy", Attempts: 1}}}
+	})
+	g := NewWithT(t)
+	h.createTLSSecret("web-tls", issue(t, "www.example.com"))
+	tc := h.createCertificate("web", "web-tls", func(s *sslv1alpha1.TencentCertificateSpec) {
+		s.Rotation = &sslv1alpha1.RotationSpec{UpdateBoundResources: []sslv1alpha1.BoundResourceUpdate{
+			{ResourceType: "clb", Regions: []sslv1alpha1.Region{"ap-guangzhou"}},
+		}}
+	})
+	h.waitCurrent(tc)
+	g.Expect(h.sim.Bind("clb", "lb-web|lbl-plain", tc.Status.CertificateID)).To(Succeed())
+	h.rotateSecret("web-tls", issue(t, "www.example.com"))
+	g.Eventually(func() sslv1alpha1.UpdatePhase {
+		if u := h.getCertificate("web").Status.Update; u != nil {
+			return u.Phase
+		}
+		return ""
+	}).WithTimeout(30 * time.Second).Should(Equal(sslv1alpha1.UpdateSucceeded))
+	tc = h.getCertificate("web")
+	g.Expect(tc.Status.Update.Retries).To(Equal(int32(1)))
+	h.waitEvent(sslv1alpha1.ReasonUpdateInProgress, "busy")
+}

@@ -4,6 +4,7 @@ package targets
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,7 +60,7 @@ func Render(rt sslv1alpha1.ResourceType, region sslv1alpha1.Region, t sslv1alpha
 	if !ok {
 		return "", fmt.Errorf("unknown resource type %q", rt)
 	}
-	if t.Region == "" && containsString(l.order, "region") {
+	if t.Region == "" && slices.Contains(l.order, "region") {
 		t.Region = region
 	}
 	if t.Region != "" && region != "" && t.Region != region {
@@ -70,7 +71,7 @@ func Render(rt sslv1alpha1.ResourceType, region sslv1alpha1.Region, t sslv1alpha
 		if f.value == "" {
 			continue
 		}
-		if !containsString(l.order, f.name) {
+		if !slices.Contains(l.order, f.name) {
 			return "", fmt.Errorf("field %s does not apply to %s targets", f.name, rt)
 		}
 		if strings.ContainsAny(f.value, "|\n\r") {
@@ -92,8 +93,9 @@ func Render(rt sslv1alpha1.ResourceType, region sslv1alpha1.Region, t sslv1alpha
 	return strings.Join(parts, "|"), nil
 }
 
-// RenderAll renders every target of a deployment, in order, and rejects duplicates, which
-// Tencent would deploy twice in one task.
+// RenderAll renders every target of a deployment, in order, and rejects two targets for the same
+// resource (compared by Key: domains ignore case, and a CDN domain is one resource whatever its
+// billing switch), which Tencent would deploy twice in one task.
 func RenderAll(spec *sslv1alpha1.CertificateDeploymentSpec) ([]string, error) {
 	ids := make([]string, 0, len(spec.Targets))
 	seen := make(map[string]int, len(spec.Targets))
@@ -102,20 +104,13 @@ func RenderAll(spec *sslv1alpha1.CertificateDeploymentSpec) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("targets[%d]: %w", i, err)
 		}
-		if j, dup := seen[id]; dup {
+		key := Key(spec.ResourceType, id)
+		if j, dup := seen[key]; dup {
 			return nil, fmt.Errorf("targets[%d] repeats targets[%d] (%s)", i, j, id)
 		}
-		seen[id] = i
+		seen[key] = i
 		ids = append(ids, id)
 	}
 	return ids, nil
 }
 
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
