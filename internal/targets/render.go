@@ -113,4 +113,3 @@ func RenderAll(spec *sslv1alpha1.CertificateDeploymentSpec) ([]string, error) {
 	}
 	return ids, nil
 }
-
