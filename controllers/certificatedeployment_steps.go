@@ -304,7 +304,7 @@ func (r *CertificateDeploymentReconciler) reconcileRollout(ctx context.Context, 
 		return err
 	}
 	rt := obj.Spec.ResourceType
-	bound, err := targets.Bound(ctx, api, rt, want)
+	observed, err := targets.Bound(ctx, api, rt, want)
 	if err != nil && !errors.Is(err, targets.ErrUnobservable) {
 		return cloudOutcome("list the "+string(rt)+" resources", err, 0)
 	}
@@ -312,27 +312,18 @@ func (r *CertificateDeploymentReconciler) reconcileRollout(ctx context.Context, 
 	if driftDue && observable {
 		st.LastDriftCheckTime = now(r.Clock)
 	}
-	var pending, drifted []string
-	for i, id := range run.ids {
-		t := &st.Targets[i]
-		serving := t.State == sslv1alpha1.TargetSucceeded || t.State == sslv1alpha1.TargetAlreadyBound
-		if !observable {
-			if serving && st.CertificateID == want {
-				continue
-			}
-		} else if cert := bound[targets.Key(rt, id)]; cert == want {
-			if !serving {
-				t.State, t.Message, t.LastTransitionTime = sslv1alpha1.TargetAlreadyBound, "", now(r.Clock)
-			}
-			continue
-		} else if serving && st.CertificateID == want {
-			drifted = append(drifted, id)
-		}
-		if t.State != sslv1alpha1.TargetPending {
-			t.State, t.Message, t.LastTransitionTime = sslv1alpha1.TargetPending, "", now(r.Clock)
-		}
-		pending = append(pending, id)
+	var bound map[string]string
+	if observable {
+		bound = observed
 	}
+	p := plan(rt, run.ids, st.Targets, st.CertificateID, want, bound)
+	for i := range st.Targets {
+		t := &st.Targets[i]
+		if next := p.states[i]; t.State != next {
+			t.State, t.Message, t.LastTransitionTime = next, "", now(r.Clock)
+		}
+	}
+	pending, drifted := p.pending, p.drifted
 	if len(drifted) > 0 {
 		r.Recorder.Eventf(obj, nil, corev1.EventTypeWarning, sslv1alpha1.ReasonDriftDetected, "DriftCheck",
 			"Targets no longer serve certificate %s and are redeployed: %s", want, strings.Join(drifted, ", "))
@@ -342,6 +333,41 @@ func (r *CertificateDeploymentReconciler) reconcileRollout(ctx context.Context, 
 		return nil
 	}
 	return r.deploy(ctx, run, api, pending)
+}
+
+// rolloutPlan says what each target needs.
+type rolloutPlan struct {
+	// states are the targets' next states: unchanged, AlreadyBound, or Pending.
+	states []sslv1alpha1.TargetState
+	// pending are the targets to deploy; drifted are those among them that served want before.
+	pending, drifted []string
+}
+
+// plan decides which targets need a deployment of want. bound maps target keys to the
+// certificate Tencent reports they serve, or is nil for a type Tencent does not report on; then
+// the status, whose certificate is deployed, is trusted.
+func plan(rt sslv1alpha1.ResourceType, ids []string, ts []sslv1alpha1.TargetStatus, deployed, want string, bound map[string]string) rolloutPlan {
+	p := rolloutPlan{states: make([]sslv1alpha1.TargetState, len(ids))}
+	for i, id := range ids {
+		state := ts[i].State
+		serving := (state == sslv1alpha1.TargetSucceeded || state == sslv1alpha1.TargetAlreadyBound) && deployed == want
+		switch {
+		case bound == nil && serving:
+			p.states[i] = state
+			continue
+		case bound != nil && bound[targets.Key(rt, id)] == want:
+			if !serving {
+				state = sslv1alpha1.TargetAlreadyBound
+			}
+			p.states[i] = state
+			continue
+		case bound != nil && serving:
+			p.drifted = append(p.drifted, id)
+		}
+		p.states[i] = sslv1alpha1.TargetPending
+		p.pending = append(p.pending, id)
+	}
+	return p
 }
 
 // deploy creates the deployment task for the pending targets and writes its record ID to

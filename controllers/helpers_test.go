@@ -207,3 +207,46 @@ func TestCloudOutcomeNeverWaitsWithoutADelay(t *testing.T) {
 		t.Fatalf("kind=%d after=%s: a wait without a delay would never be retried", o.kind, o.after)
 	}
 }
+
+func TestPlanDeploysOnlyWhatNeedsIt(t *testing.T) {
+	const rt = sslv1alpha1.ResourceTypeTEO
+	ids := []string{"a.example.com", "b.example.com", "c.example.com"}
+	status := func(states ...sslv1alpha1.TargetState) []sslv1alpha1.TargetStatus {
+		out := make([]sslv1alpha1.TargetStatus, len(states))
+		for i, s := range states {
+			out[i] = sslv1alpha1.TargetStatus{ID: ids[i], State: s}
+		}
+		return out
+	}
+	ok, pending := sslv1alpha1.TargetSucceeded, sslv1alpha1.TargetPending
+	cases := []struct {
+		name     string
+		ts       []sslv1alpha1.TargetStatus
+		deployed string
+		bound    map[string]string
+		want     []sslv1alpha1.TargetState
+		pending  []string
+		drifted  []string
+	}{
+		{"new targets already serving the certificate are AlreadyBound", status(pending, pending, pending), "", map[string]string{"a.example.com": "new", "b.example.com": "old"},
+			[]sslv1alpha1.TargetState{sslv1alpha1.TargetAlreadyBound, pending, pending}, []string{"b.example.com", "c.example.com"}, nil},
+		{"a renewal deploys every target still on the old certificate", status(ok, ok, ok), "old", map[string]string{"a.example.com": "old", "b.example.com": "old", "c.example.com": "new"},
+			[]sslv1alpha1.TargetState{pending, pending, sslv1alpha1.TargetAlreadyBound}, []string{"a.example.com", "b.example.com"}, nil},
+		{"a target rebound out of band has drifted", status(ok, ok, ok), "new", map[string]string{"a.example.com": "new", "b.example.com": "other", "c.example.com": "new"},
+			[]sslv1alpha1.TargetState{ok, pending, ok}, []string{"b.example.com"}, []string{"b.example.com"}},
+		{"in the steady state nothing is deployed", status(ok, ok, ok), "new", map[string]string{"a.example.com": "new", "b.example.com": "new", "c.example.com": "new"},
+			[]sslv1alpha1.TargetState{ok, ok, ok}, nil, nil},
+		{"an unreported type trusts the status", status(ok, pending, ok), "new", nil,
+			[]sslv1alpha1.TargetState{ok, pending, ok}, []string{"b.example.com"}, nil},
+		{"an unreported type redeploys everything on renewal", status(ok, ok, ok), "old", nil,
+			[]sslv1alpha1.TargetState{pending, pending, pending}, ids, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := plan(rt, ids, c.ts, c.deployed, "new", c.bound)
+			if fmt.Sprint(p.states) != fmt.Sprint(c.want) || fmt.Sprint(p.pending) != fmt.Sprint(c.pending) || fmt.Sprint(p.drifted) != fmt.Sprint(c.drifted) {
+				t.Fatalf("states=%v pending=%v drifted=%v\nwant states=%v pending=%v drifted=%v", p.states, p.pending, p.drifted, c.want, c.pending, c.drifted)
+			}
+		})
+	}
+}
