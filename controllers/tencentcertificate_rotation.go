@@ -124,7 +124,7 @@ func (r *TencentCertificateReconciler) pollUpdate(ctx context.Context, run *tcRu
 		}
 		u.Retries++
 		r.Recorder.Eventf(run.obj, nil, corev1.EventTypeWarning, sslv1alpha1.ReasonUpdateInProgress, "Retry",
-			"Retrying %d failed items of update record %d (attempt %d of %d): %s", u.Failed, u.RecordID, u.Retries, r.Options.UpdateRetryLimit, failedItems(items))
+			"Retrying %d failed items of update record %d (attempt %d of %d): %s", u.Failed, u.RecordID, u.Retries, max(r.Options.UpdateRetryLimit, u.Retries), failedItems(items))
 		return progressing(sslv1alpha1.ReasonUpdateInProgress, updateRunningMessage(u), r.Options.PollInterval)
 	}
 	u.Phase, u.CompletionTime = sslv1alpha1.UpdateFailed, now(r.Clock)
