@@ -206,9 +206,12 @@ func (r *TencentCertificateReconciler) reconcileOldCertificates(ctx context.Cont
 		if mute && !h.NotificationsMuted {
 			toMute = append(toMute, h.CertificateID)
 		}
-		if del {
+		if del && (h.LastDeleteAttempt == nil || r.Clock.Since(h.LastDeleteAttempt.Time) >= r.Options.OldCertificateRecheck) {
 			toDelete = append(toDelete, h.CertificateID)
 		}
+	}
+	if del && hasSuperseded(run.obj.Status.History) {
+		run.requeue = r.Options.OldCertificateRecheck
 	}
 	if len(toMute) == 0 && len(toDelete) == 0 {
 		return nil
@@ -252,9 +255,23 @@ func (r *TencentCertificateReconciler) reconcileOldCertificates(ctx context.Cont
 	}
 	if len(bound) > 0 {
 		log.FromContext(ctx).Info("Superseded certificates are still bound; deletion will be retried", "certificateIDs", bound)
-		run.requeue = r.Options.OldCertificateRecheck
+		for i := range run.obj.Status.History {
+			if slices.Contains(bound, run.obj.Status.History[i].CertificateID) {
+				run.obj.Status.History[i].LastDeleteAttempt = now(r.Clock)
+			}
+		}
 	}
+
 	return nil
+}
+
+func hasSuperseded(history []sslv1alpha1.CertificateHistoryEntry) bool {
+	for _, h := range history {
+		if h.State == sslv1alpha1.HistorySuperseded {
+			return true
+		}
+	}
+	return false
 }
 
 // deleteUnbound deletes those of ids that no resource is bound to and that this object owns.

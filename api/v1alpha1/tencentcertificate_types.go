@@ -181,6 +181,10 @@ type CertificateHistoryEntry struct {
 	// NotificationsMuted is true once its expiry reminders were turned off.
 	// +optional
 	NotificationsMuted bool `json:"notificationsMuted,omitempty"`
+	// LastDeleteAttempt is when deleting the certificate was last tried while resources still
+	// used it; it spaces out the checks.
+	// +optional
+	LastDeleteAttempt *metav1.Time `json:"lastDeleteAttempt,omitempty"`
 }
 
 // UpdatePhase is the phase of an UpdateCertificateInstance task.
