@@ -304,7 +304,7 @@ func (r *CertificateDeploymentReconciler) reconcileRollout(ctx context.Context, 
 		return err
 	}
 	rt := obj.Spec.ResourceType
-	observed, err := targets.Bound(ctx, api, rt, want)
+	observed, requestID, err := targets.Bound(ctx, api, rt, want)
 	if err != nil && !errors.Is(err, targets.ErrUnobservable) {
 		return cloudOutcome("list the "+string(rt)+" resources", err, 0)
 	}
@@ -326,7 +326,7 @@ func (r *CertificateDeploymentReconciler) reconcileRollout(ctx context.Context, 
 	pending, drifted := p.pending, p.drifted
 	if len(drifted) > 0 {
 		r.Recorder.Eventf(obj, nil, corev1.EventTypeWarning, sslv1alpha1.ReasonDriftDetected, "DriftCheck",
-			"Targets no longer serve certificate %s and are redeployed: %s", want, strings.Join(drifted, ", "))
+			"Targets no longer serve certificate %s and are redeployed: %s (RequestId %s)", want, strings.Join(drifted, ", "), requestID)
 	}
 	if len(pending) == 0 {
 		st.CertificateID, st.FailedCertificateID = want, ""

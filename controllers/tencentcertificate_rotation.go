@@ -295,7 +295,7 @@ func (r *TencentCertificateReconciler) deleteUnbound(ctx context.Context, run *t
 			if inUse[id] {
 				break
 			}
-			bound, err := targets.Bound(ctx, api, rt, id)
+			bound, _, err := targets.Bound(ctx, api, rt, id)
 			if err != nil {
 				return nil, nil, nil, cloudOutcome("check which "+string(rt)+" resources use certificate "+id, err, 0)
 			}

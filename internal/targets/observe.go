@@ -72,20 +72,22 @@ func ItemKey(rt sslv1alpha1.ResourceType, region string, it tencentcloud.DeployR
 }
 
 // Bound lists the instances of one resource type that the SSL API reports as deployable for
-// certID, and returns the certificate each serves, by Key. It costs one call per page of 200
-// instances: a check of any number of targets of one type is one or a few calls.
-func Bound(ctx context.Context, api tencentcloud.API, rt sslv1alpha1.ResourceType, certID string) (map[string]string, error) {
+// certID, and returns the certificate each serves, by Key, with the RequestId of the last call.
+// It costs one call per page of 200 instances: a check of any number of targets of one type is
+// one or a few calls.
+func Bound(ctx context.Context, api tencentcloud.API, rt sslv1alpha1.ResourceType, certID string) (_ map[string]string, requestID string, _ error) {
 	out := map[string]string{}
 	fresh := tencentcloud.FlexInt(0)
 	noCache := &fresh
 	switch rt {
 	case sslv1alpha1.ResourceTypeCLB:
-		return out, pages(func(offset int) (int, int, error) {
+		err := pages(func(offset int) (int, int, error) {
 			r, err := api.DescribeHostClbInstanceList(ctx, &tencentcloud.DescribeHostClbInstanceListRequest{
 				CertificateId: certID, IsCache: noCache, Offset: tencentcloud.FlexInt(offset), Limit: listPage})
 			if err != nil {
 				return 0, 0, err
 			}
+			requestID = r.RequestId
 			for _, lb := range r.InstanceList {
 				for _, l := range lb.Listeners {
 					if l.SniSwitch == 1 {
@@ -99,37 +101,43 @@ func Bound(ctx context.Context, api tencentcloud.API, rt sslv1alpha1.ResourceTyp
 			}
 			return len(r.InstanceList), int(r.TotalCount), nil
 		})
+		return out, requestID, err
 	case sslv1alpha1.ResourceTypeCDN:
-		return out, pages(func(offset int) (int, int, error) {
+		err := pages(func(offset int) (int, int, error) {
 			r, err := api.DescribeHostCdnInstanceList(ctx, &tencentcloud.DescribeHostCdnInstanceListRequest{
 				CertificateId: certID, IsCache: noCache, Offset: tencentcloud.FlexInt(offset), Limit: listPage})
 			if err != nil {
 				return 0, 0, err
 			}
+			requestID = r.RequestId
 			for _, d := range r.InstanceList {
 				out[join(d.Domain)] = d.CertId
 			}
 			return len(r.InstanceList), int(r.TotalCount), nil
 		})
+		return out, requestID, err
 	case sslv1alpha1.ResourceTypeDDoS:
-		return out, pages(func(offset int) (int, int, error) {
+		err := pages(func(offset int) (int, int, error) {
 			r, err := api.DescribeHostDdosInstanceList(ctx, &tencentcloud.DescribeHostDdosInstanceListRequest{
 				CertificateId: certID, IsCache: noCache, ResourceType: "ddos", Offset: tencentcloud.FlexInt(offset), Limit: listPage})
 			if err != nil {
 				return 0, 0, err
 			}
+			requestID = r.RequestId
 			for _, d := range r.InstanceList {
 				out[join(d.InstanceId, d.Domain, string(d.VirtualPort))] = d.CertId
 			}
 			return len(r.InstanceList), int(r.TotalCount), nil
 		})
+		return out, requestID, err
 	case sslv1alpha1.ResourceTypeTKE:
-		return out, pages(func(offset int) (int, int, error) {
+		err := pages(func(offset int) (int, int, error) {
 			r, err := api.DescribeHostTkeInstanceList(ctx, &tencentcloud.DescribeHostTkeInstanceListRequest{
 				CertificateId: certID, IsCache: noCache, Offset: tencentcloud.FlexInt(offset), Limit: listPage})
 			if err != nil {
 				return 0, 0, err
 			}
+			requestID = r.RequestId
 			for _, c := range r.InstanceList {
 				for _, ns := range c.NamespaceList {
 					for _, s := range ns.SecretList {
@@ -139,71 +147,81 @@ func Bound(ctx context.Context, api tencentcloud.API, rt sslv1alpha1.ResourceTyp
 			}
 			return len(r.InstanceList), int(r.TotalCount), nil
 		})
+		return out, requestID, err
 	case sslv1alpha1.ResourceTypeCOS:
-		return out, pages(func(offset int) (int, int, error) {
+		err := pages(func(offset int) (int, int, error) {
 			r, err := api.DescribeHostCosInstanceList(ctx, &tencentcloud.DescribeHostCosInstanceListRequest{
 				CertificateId: certID, IsCache: noCache, ResourceType: "cos", Offset: tencentcloud.FlexInt(offset), Limit: listPage})
 			if err != nil {
 				return 0, 0, err
 			}
+			requestID = r.RequestId
 			for _, d := range r.InstanceList {
 				out[join(d.Region, d.Bucket, d.Domain)] = d.CertId
 			}
 			return len(r.InstanceList), int(r.TotalCount), nil
 		})
+		return out, requestID, err
 	case sslv1alpha1.ResourceTypeAPIGateway:
-		return out, pages(func(offset int) (int, int, error) {
+		err := pages(func(offset int) (int, int, error) {
 			r, err := api.DescribeHostApiGatewayInstanceList(ctx, &tencentcloud.DescribeHostApiGatewayInstanceListRequest{
 				CertificateId: certID, IsCache: noCache, Offset: tencentcloud.FlexString(fmt.Sprint(offset)), Limit: listPage})
 			if err != nil {
 				return 0, 0, err
 			}
+			requestID = r.RequestId
 			for _, d := range r.InstanceList {
 				out[join(d.ServiceId, d.Domain)] = d.CertId
 			}
 			return len(r.InstanceList), int(r.TotalCount), nil
 		})
+		return out, requestID, err
 	case sslv1alpha1.ResourceTypeTEO:
-		return out, pages(func(offset int) (int, int, error) {
+		err := pages(func(offset int) (int, int, error) {
 			r, err := api.DescribeHostTeoInstanceList(ctx, &tencentcloud.DescribeHostTeoInstanceListRequest{
 				CertificateId: certID, IsCache: noCache, Offset: tencentcloud.FlexInt(offset), Limit: listPage})
 			if err != nil {
 				return 0, 0, err
 			}
+			requestID = r.RequestId
 			for _, d := range r.InstanceList {
 				out[join(d.Host)] = d.CertId
 			}
 			return len(r.InstanceList), int(r.TotalCount), nil
 		})
+		return out, requestID, err
 	case sslv1alpha1.ResourceTypeWAF:
 		r, err := api.DescribeHostWafInstanceList(ctx, &tencentcloud.DescribeHostWafInstanceListRequest{CertificateId: certID, IsCache: noCache})
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
+		requestID = r.RequestId
 		for _, d := range r.InstanceList {
 			out[join(d.Domain)] = d.CertId
 		}
-		return out, nil
+		return out, requestID, nil
 	case sslv1alpha1.ResourceTypeLive:
 		r, err := api.DescribeHostLiveInstanceList(ctx, &tencentcloud.DescribeHostLiveInstanceListRequest{CertificateId: certID, IsCache: noCache})
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
+		requestID = r.RequestId
 		for _, d := range r.InstanceList {
 			out[join(d.Domain)] = d.CertId
 		}
-		return out, nil
+		return out, requestID, nil
 	case sslv1alpha1.ResourceTypeVOD:
 		r, err := api.DescribeHostVodInstanceList(ctx, &tencentcloud.DescribeHostVodInstanceListRequest{CertificateId: certID, IsCache: noCache})
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
+		requestID = r.RequestId
 		for _, d := range r.InstanceList {
 			out[join(d.Domain)] = d.CertId
 		}
-		return out, nil
+		return out, requestID, nil
 	}
-	return nil, ErrUnobservable
+	return nil, "", ErrUnobservable
 }
 
 // pages calls fetch with growing offsets until it has seen total items or a short page.

@@ -3,6 +3,7 @@ package targets
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -90,7 +91,7 @@ type pagedCDN struct {
 
 func (p *pagedCDN) DescribeHostCdnInstanceList(_ context.Context, req *tencentcloud.DescribeHostCdnInstanceListRequest) (*tencentcloud.DescribeHostCdnInstanceListResponse, error) {
 	p.calls++
-	resp := &tencentcloud.DescribeHostCdnInstanceListResponse{TotalCount: tencentcloud.FlexInt(p.total)}
+	resp := &tencentcloud.DescribeHostCdnInstanceListResponse{TotalCount: tencentcloud.FlexInt(p.total), RequestId: "req-" + strconv.Itoa(p.calls)}
 	for i := int(req.Offset); i < p.total && i < int(req.Offset)+int(req.Limit); i++ {
 		resp.InstanceList = append(resp.InstanceList, tencentcloud.CdnInstanceDetail{Domain: "d" + string(rune('a'+i%26)) + strings.Repeat("x", i/26) + ".example.com", CertId: "cert"})
 	}
@@ -99,18 +100,18 @@ func (p *pagedCDN) DescribeHostCdnInstanceList(_ context.Context, req *tencentcl
 
 func TestBoundPagesThroughLargeAccounts(t *testing.T) {
 	api := &pagedCDN{total: 450}
-	got, err := Bound(context.Background(), api, v1.ResourceTypeCDN, "cert")
+	got, requestID, err := Bound(context.Background(), api, v1.ResourceTypeCDN, "cert")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 450 || api.calls != 3 {
-		t.Fatalf("got %d domains in %d calls, want 450 in 3", len(got), api.calls)
+	if len(got) != 450 || api.calls != 3 || requestID != "req-3" {
+		t.Fatalf("got %d domains in %d calls (RequestId %q), want 450 in 3 (req-3)", len(got), api.calls, requestID)
 	}
 }
 
 func TestBoundSaysWhichTypesItCannotSee(t *testing.T) {
 	for _, rt := range []v1.ResourceType{v1.ResourceTypeLighthouse, v1.ResourceTypeTSE, v1.ResourceTypeTCB} {
-		if _, err := Bound(context.Background(), nil, rt, "cert"); !errors.Is(err, ErrUnobservable) {
+		if _, _, err := Bound(context.Background(), nil, rt, "cert"); !errors.Is(err, ErrUnobservable) {
 			t.Errorf("%s: got %v, want ErrUnobservable", rt, err)
 		}
 	}
