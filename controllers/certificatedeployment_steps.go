@@ -49,8 +49,12 @@ func (r *CertificateDeploymentReconciler) reconcileSource(ctx context.Context, r
 	}
 	ready := apimeta.IsStatusConditionTrue(tc.Status.Conditions, sslv1alpha1.ReadyCondition)
 	if !ready || tc.Status.CertificateID == "" {
-		run.certWait = waiting(sslv1alpha1.ReasonCertificateNotReady,
-			fmt.Sprintf("Waiting for TencentCertificate %q to be Ready", spec.CertificateRef.Name), r.Options.ResyncInterval)
+		msg := fmt.Sprintf("Waiting for TencentCertificate %q to be Ready", spec.CertificateRef.Name)
+		run.certWait = waiting(sslv1alpha1.ReasonCertificateNotReady, msg, r.Options.ResyncInterval)
+		if apimeta.IsStatusConditionTrue(tc.Status.Conditions, sslv1alpha1.ReconcilingCondition) {
+			// The certificate is being renewed or rolled out: part of a normal rollout here too.
+			run.certWait = progressing(sslv1alpha1.ReasonCertificateNotReady, msg, r.Options.ResyncInterval)
+		}
 		return nil
 	}
 	run.certID = tc.Status.CertificateID
