@@ -520,19 +520,14 @@ func allServing(ts []sslv1alpha1.TargetStatus) bool {
 func failedTargets(ts []sslv1alpha1.TargetStatus) string {
 	var names []string
 	for _, t := range ts {
-		if t.State != sslv1alpha1.TargetFailed {
-			continue
+		if t.State == sslv1alpha1.TargetFailed {
+			names = append(names, fmt.Sprintf("%s (%s)", t.ID, t.Message))
 		}
-		if len(names) == maxFailuresNamed {
-			names = append(names, "...")
-			break
-		}
-		names = append(names, fmt.Sprintf("%s (%s)", t.ID, t.Message))
 	}
 	if len(names) == 0 {
 		return "failed targets"
 	}
-	return strings.Join(names, "; ")
+	return listFew(names)
 }
 
 func driftInterval(obj *sslv1alpha1.CertificateDeployment) time.Duration {

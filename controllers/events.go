@@ -1,9 +1,6 @@
 package controllers
 
 import (
-	"math/rand/v2"
-	"time"
-
 	corev1 "k8s.io/api/core/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -40,12 +37,4 @@ func cloudDetails(err error) string {
 		return " (code " + code + ")"
 	}
 	return ""
-}
-
-// jitter spreads periodic work: d plus up to 10%.
-func jitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return d
-	}
-	return d + time.Duration(rand.Int64N(int64(d)/10+1))
 }

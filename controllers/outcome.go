@@ -3,6 +3,7 @@ package controllers
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -153,4 +154,12 @@ func pollDelay(c clock.PassiveClock, start *metav1.Time, lo, hi time.Duration) t
 		d = c.Since(start.Time) / 2
 	}
 	return jitter(min(max(d, lo), hi))
+}
+
+// jitter spreads periodic work: d plus up to 10%.
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return d
+	}
+	return d + time.Duration(rand.Int64N(int64(d)/10+1))
 }

@@ -178,15 +178,19 @@ func failedItems(items []tencentcloud.UpdateRecordDetail) string {
 		if it.Status != tencentcloud.DetailStatusFailed {
 			continue
 		}
-		if len(names) == maxFailuresNamed {
-			names = append(names, "...")
-			break
-		}
 		name := it.ResourceType + " " + strings.Join(slices.DeleteFunc([]string{it.InstanceId, it.ListenerId, strings.Join(it.Domains, ",")}, func(s string) bool { return s == "" }), "/")
 		if msg := itemMessage(it.ErrorMsg); msg != "" {
 			name += " (" + msg + ")"
 		}
 		names = append(names, name)
+	}
+	return listFew(names)
+}
+
+// listFew joins the first few names, so that messages stay short.
+func listFew(names []string) string {
+	if len(names) > maxFailuresNamed {
+		names = append(names[:maxFailuresNamed:maxFailuresNamed], "...")
 	}
 	return strings.Join(names, "; ")
 }
