@@ -21,6 +21,13 @@ import (
 	"github.com/certsync/tencent-cert-operator/test/sslsim"
 )
 
+// updateCLB switches CLB resources in ap-guangzhou to each renewed certificate.
+func updateCLB() *sslv1alpha1.RotationSpec {
+	return &sslv1alpha1.RotationSpec{UpdateBoundResources: []sslv1alpha1.BoundResourceUpdate{
+		{ResourceType: "clb", Regions: []sslv1alpha1.Region{"ap-guangzhou"}},
+	}}
+}
+
 // clbInventory has one SNI listener domain and one plain HTTPS listener for www.example.com.
 func clbInventory() *sslsim.Inventory {
 	return &sslsim.Inventory{CLB: []sslsim.LoadBalancer{{
@@ -70,9 +77,7 @@ func TestRotationSwitchesBoundResources(t *testing.T) {
 	first := issue(t, "www.example.com")
 	h.createTLSSecret("web-tls", first)
 	tc := h.createCertificate("web", "web-tls", func(s *sslv1alpha1.TencentCertificateSpec) {
-		s.Rotation = &sslv1alpha1.RotationSpec{UpdateBoundResources: []sslv1alpha1.BoundResourceUpdate{
-			{ResourceType: "clb", Regions: []sslv1alpha1.Region{"ap-guangzhou"}},
-		}}
+		s.Rotation = updateCLB()
 		s.IngressSecret = &sslv1alpha1.LocalObjectReference{Name: "web-qcloud"}
 	})
 	h.waitCurrent(tc)
@@ -148,9 +153,7 @@ func TestPartialUpdateFailureIsReportedThenRetried(t *testing.T) {
 	g := NewWithT(t)
 	h.createTLSSecret("web-tls", issue(t, "www.example.com"))
 	tc := h.createCertificate("web", "web-tls", func(s *sslv1alpha1.TencentCertificateSpec) {
-		s.Rotation = &sslv1alpha1.RotationSpec{UpdateBoundResources: []sslv1alpha1.BoundResourceUpdate{
-			{ResourceType: "clb", Regions: []sslv1alpha1.Region{"ap-guangzhou"}},
-		}}
+		s.Rotation = updateCLB()
 	})
 	h.waitCurrent(tc)
 	oldID := tc.Status.CertificateID
@@ -472,9 +475,7 @@ func TestRestartDuringUpdateResumesTheSameRecord(t *testing.T) {
 	g := NewWithT(t)
 	h.createTLSSecret("web-tls", issue(t, "www.example.com"))
 	tc := h.createCertificate("web", "web-tls", func(s *sslv1alpha1.TencentCertificateSpec) {
-		s.Rotation = &sslv1alpha1.RotationSpec{UpdateBoundResources: []sslv1alpha1.BoundResourceUpdate{
-			{ResourceType: "clb", Regions: []sslv1alpha1.Region{"ap-guangzhou"}},
-		}}
+		s.Rotation = updateCLB()
 	})
 	h.waitCurrent(tc)
 	g.Expect(h.sim.Bind("clb", "lb-web|lbl-plain", tc.Status.CertificateID)).To(Succeed())
@@ -566,9 +567,7 @@ func TestFailedUpdateItemsAreRetriedAutomatically(t *testing.T) {
 	g := NewWithT(t)
 	h.createTLSSecret("web-tls", issue(t, "www.example.com"))
 	tc := h.createCertificate("web", "web-tls", func(s *sslv1alpha1.TencentCertificateSpec) {
-		s.Rotation = &sslv1alpha1.RotationSpec{UpdateBoundResources: []sslv1alpha1.BoundResourceUpdate{
-			{ResourceType: "clb", Regions: []sslv1alpha1.Region{"ap-guangzhou"}},
-		}}
+		s.Rotation = updateCLB()
 	})
 	h.waitCurrent(tc)
 	g.Expect(h.sim.Bind("clb", "lb-web|lbl-plain", tc.Status.CertificateID)).To(Succeed())
