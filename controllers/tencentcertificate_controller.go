@@ -198,6 +198,8 @@ func (r *TencentCertificateReconciler) SetupWithManager(mgr ctrl.Manager) error 
 			func(o *sslv1alpha1.TencentCertificate) *sslv1alpha1.LocalObjectReference {
 				return o.Spec.CredentialsRef
 			}),
+		indexReference(mgr, &sslv1alpha1.TencentCertificate{}, indexIngressSecretRef,
+			func(o *sslv1alpha1.TencentCertificate) *sslv1alpha1.LocalObjectReference { return o.Spec.IngressSecret }),
 	); err != nil {
 		return err
 	}

@@ -395,6 +395,11 @@ func TestIngressSecretIsNotTakenOver(t *testing.T) {
 	h.waitCondition(tc, sslv1alpha1.StalledCondition, metav1.ConditionTrue, sslv1alpha1.ReasonIngressSecretConflict)
 	g.Expect(h.k8s.Get(h.ctx, client.ObjectKeyFromObject(foreign), foreign)).To(Succeed())
 	g.Expect(string(foreign.Data["qcloud_cert_id"])).To(Equal("keep"))
+
+	// Deleting the other Secret frees the name; the operator notices without a reconcile request.
+	g.Expect(h.k8s.Delete(h.ctx, foreign)).To(Succeed())
+	h.waitCurrent(tc)
+	h.waitIngressSecret("taken", tc.Status.CertificateID)
 }
 
 func TestCredentialsSecretIsUsed(t *testing.T) {
