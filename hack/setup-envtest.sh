@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver and etcd for envtest from the Go module proxy (setup-envtest's
-# downloads need hosts these machines cannot reach) and prints the assets directory.
+# Builds kube-apiserver and etcd for envtest from source through the Go module proxy, so that
+# no other download host is needed, and prints the assets directory.
 # Everything but the final path goes to stderr. A second run with the binaries in place
 # returns immediately.
 set -euo pipefail

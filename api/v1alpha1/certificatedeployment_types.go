@@ -186,7 +186,8 @@ type CertificateDeploymentSpec struct {
 	RetryLimit *int32 `json:"retryLimit,omitempty"`
 
 	// DriftCheckInterval is how often the operator checks that the targets still serve the
-	// certificate, and redeploys those that do not. 0s turns drift checks off.
+	// certificate, and redeploys those that do not. 0s turns drift checks off. lighthouse, tse
+	// and tcb cannot be checked: the SSL API does not report which certificate they serve.
 	// +kubebuilder:default="1h"
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern="^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"
@@ -286,8 +287,8 @@ type CertificateDeploymentStatus struct {
 	DeployStartTime *metav1.Time `json:"deployStartTime,omitempty"`
 
 	// FailedCertificateID is the certificate whose last deployment failed. It is not deployed
-	// again until the spec or the certificate changes, a reconcile is requested, or the next
-	// drift check runs, so that a failing target cannot cause a loop of deployment tasks.
+	// again until the spec or the certificate changes or a reconcile is requested, so that a
+	// failing target cannot cause a loop of deployment tasks; drift checks pause meanwhile.
 	// +optional
 	FailedCertificateID string `json:"failedCertificateId,omitempty"`
 
@@ -358,7 +359,8 @@ func init() {
 	SchemeBuilder.Register(&CertificateDeployment{}, &CertificateDeploymentList{})
 }
 
-// Condition reasons of CertificateDeployment, besides the shared ones.
+// Condition and event reasons of CertificateDeployment, besides the shared ones. DriftDetected
+// and TargetsRemoved are used on events only.
 const (
 	// ReasonCertificateNotReady means the referenced TencentCertificate is missing or not Ready.
 	ReasonCertificateNotReady = "CertificateNotReady"

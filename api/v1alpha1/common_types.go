@@ -28,7 +28,8 @@ const (
 
 // Reasons shared by both kinds. Each controller adds its own in its kind's file.
 const (
-	// ReasonProgressing means work is underway and the outcome is not known yet.
+	// ReasonProgressing means Tencent Cloud asked to wait for work in progress; the controller
+	// checks again later.
 	ReasonProgressing = "Progressing"
 	// ReasonSucceeded means the last reconciliation reached the desired state.
 	ReasonSucceeded = "Succeeded"
@@ -41,7 +42,8 @@ const (
 	ReasonAPIError = "APIError"
 	// ReasonAPIRejected means the SSL API rejected the request for a reason retrying cannot fix.
 	ReasonAPIRejected = "APIRejected"
-	// ReasonSuspended means spec.suspend is true and the controller makes no API calls.
+	// ReasonSuspended means a CertificateDeployment's spec.suspend is true and the controller
+	// makes no API calls for it.
 	ReasonSuspended = "Suspended"
 )
 

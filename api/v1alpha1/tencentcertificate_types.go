@@ -74,8 +74,9 @@ type RotationSpec struct {
 	// +optional
 	UpdateBoundResources []BoundResourceUpdate `json:"updateBoundResources,omitempty"`
 
-	// OldCertificates is what happens to a superseded certificate after a successful switch:
-	// Retain keeps it; Delete deletes it once nothing is bound to it any more.
+	// OldCertificates is what happens to a superseded certificate once any switch requested by
+	// updateBoundResources has succeeded: Retain keeps it; Delete deletes it once nothing is
+	// bound to it any more, provided it carries this object's ownership tags.
 	// +kubebuilder:default=Retain
 	// +optional
 	OldCertificates OldCertificatePolicy `json:"oldCertificates,omitempty"`
@@ -139,8 +140,9 @@ type TencentCertificateSpec struct {
 	Rotation *RotationSpec `json:"rotation,omitempty"`
 
 	// DeletionPolicy says what happens to the uploaded certificates (current and superseded) when
-	// this object is deleted: Delete removes those that nothing is bound to; Retain keeps them.
-	// Defaults to Delete. Adopted certificates are never deleted.
+	// this object is deleted: Delete removes those that nothing is bound to and that carry this
+	// object's ownership tags; Retain keeps them. Defaults to Delete. Adopted certificates are
+	// never deleted.
 	// +optional
 	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
 
@@ -160,7 +162,8 @@ const (
 	HistorySuperseded HistoryState = "Superseded"
 	// HistoryDeleted means the certificate was deleted from Tencent Cloud.
 	HistoryDeleted HistoryState = "Deleted"
-	// HistoryRetained means the certificate is kept by policy and no longer tracked.
+	// HistoryRetained means the certificate was uploaded by someone else (it lacks this
+	// object's ownership tags), so it was left in place and is no longer tracked.
 	HistoryRetained HistoryState = "Retained"
 )
 
@@ -329,7 +332,8 @@ func init() {
 	SchemeBuilder.Register(&TencentCertificate{}, &TencentCertificateList{})
 }
 
-// Condition reasons of TencentCertificate, besides the shared ones and the certificate
+// Condition and event reasons of TencentCertificate (Uploaded, CleanupAbandoned and
+// OldCertificateDeleted are used on events only), besides the shared ones and the certificate
 // validation reasons (SecretTypeInvalid, SecretKeyMissing, CertificateParseFailed,
 // PrivateKeyParseFailed, ChainInvalid, AlgorithmUnsupported, KeyMismatch, CertificateExpired,
 // CertificateNotYetValid, CertificateTypeMismatch), which name what is wrong with the Secret.
@@ -352,7 +356,8 @@ const (
 	ReasonCleanupBlocked = "CleanupBlocked"
 	// ReasonCleanupAbandoned means the object was released with certificates left behind.
 	ReasonCleanupAbandoned = "CleanupAbandoned"
-	// ReasonOldCertificateDeleted means a superseded certificate was deleted.
+	// ReasonOldCertificateDeleted means a certificate was deleted, or deliberately kept because
+	// another uploader owns it.
 	ReasonOldCertificateDeleted = "OldCertificateDeleted"
 )
 
