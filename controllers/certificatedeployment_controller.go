@@ -167,14 +167,8 @@ func (r *CertificateDeploymentReconciler) finish(ctx context.Context, base *sslv
 	st.Counts = countTargets(st.Targets)
 	st.Summary = fmt.Sprintf("%d/%d", st.Counts.Succeeded, st.Counts.Total)
 	emitReadyTransition(r.Recorder, obj, base.Status.Conditions, st.Conditions, err)
-	if !equality.Semantic.DeepEqual(base.Status, obj.Status) {
-		if perr := r.Status().Patch(ctx, obj, client.MergeFrom(base)); perr != nil && !apierrors.IsNotFound(perr) {
-			return ctrl.Result{}, perr
-		}
-	}
-	if retErr != nil {
-		log.FromContext(ctx).Info("Reconciliation of CertificateDeployment failed; retrying", "reason", asOutcome(retErr).reason,
-			"code", tencentcloud.Code(retErr), "requestID", tencentcloud.RequestID(retErr))
+	if perr := writeStatus(ctx, r.Client, base, obj, !equality.Semantic.DeepEqual(base.Status, obj.Status), retErr); perr != nil {
+		return ctrl.Result{}, perr
 	}
 	return result, retErr
 }

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
@@ -97,4 +98,19 @@ func indexReference[T client.Object](mgr ctrl.Manager, obj T, field string, ref 
 		}
 		return nil
 	})
+}
+
+// writeStatus patches obj's status against base when it changed, ignoring an object that is
+// already gone, and logs a failure the workqueue will retry, with its Tencent code and RequestId.
+func writeStatus(ctx context.Context, c client.Client, base, obj client.Object, changed bool, retErr error) error {
+	if changed {
+		if err := c.Status().Patch(ctx, obj, client.MergeFrom(base)); err != nil && !apierrors.IsNotFound(err) {
+			return err
+		}
+	}
+	if retErr != nil {
+		log.FromContext(ctx).Info("Reconciliation failed; retrying", "reason", asOutcome(retErr).reason,
+			"code", tencentcloud.Code(retErr), "requestID", tencentcloud.RequestID(retErr))
+	}
+	return nil
 }

@@ -8,7 +8,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -17,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
@@ -162,14 +162,8 @@ func (r *TencentCertificateReconciler) finish(ctx context.Context, base *sslv1al
 		}
 	}
 	emitReadyTransition(r.Recorder, obj, base.Status.Conditions, obj.Status.Conditions, err)
-	if !equality.Semantic.DeepEqual(base.Status, obj.Status) {
-		if perr := r.Status().Patch(ctx, obj, client.MergeFrom(base)); perr != nil && !apierrors.IsNotFound(perr) {
-			return ctrl.Result{}, perr
-		}
-	}
-	if retErr != nil {
-		ctrl.LoggerFrom(ctx).Info("Reconciliation of TencentCertificate failed; retrying", "reason", asOutcome(retErr).reason,
-			"code", tencentcloud.Code(retErr), "requestID", tencentcloud.RequestID(retErr))
+	if perr := writeStatus(ctx, r.Client, base, obj, !equality.Semantic.DeepEqual(base.Status, obj.Status), retErr); perr != nil {
+		return ctrl.Result{}, perr
 	}
 	return result, retErr
 }
@@ -219,7 +213,7 @@ func (r *TencentCertificateReconciler) certificatesForSecret(ctx context.Context
 	for _, index := range []string{indexSecretRef, indexCredentialsRef, indexIngressSecretRef} {
 		list := &sslv1alpha1.TencentCertificateList{}
 		if err := r.List(ctx, list, client.InNamespace(secret.GetNamespace()), client.MatchingFields{index: secret.GetName()}); err != nil {
-			ctrl.LoggerFrom(ctx).Error(err, "Failed to list TencentCertificates for a Secret")
+			log.FromContext(ctx).Error(err, "Failed to list TencentCertificates for a Secret")
 			continue
 		}
 		for _, item := range list.Items {
