@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
+	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 )
 
 // field is one typed target field, named as in the CRD.
@@ -94,7 +95,7 @@ func Render(rt sslv1alpha1.ResourceType, region sslv1alpha1.Region, t sslv1alpha
 }
 
 // RenderAll renders every target of a deployment, in order, and rejects two targets for the same
-// resource (compared by Key: domains ignore case, and a CDN domain is one resource whatever its
+// resource (compared by tencentcloud.TargetKey: domains ignore case, and a CDN domain is one resource whatever its
 // billing switch), which Tencent would deploy twice in one task.
 func RenderAll(spec *sslv1alpha1.CertificateDeploymentSpec) ([]string, error) {
 	ids := make([]string, 0, len(spec.Targets))
@@ -104,7 +105,7 @@ func RenderAll(spec *sslv1alpha1.CertificateDeploymentSpec) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("targets[%d]: %w", i, err)
 		}
-		key := Key(spec.ResourceType, id)
+		key := tencentcloud.TargetKey(string(spec.ResourceType), id)
 		if j, dup := seen[key]; dup {
 			return nil, fmt.Errorf("targets[%d] repeats targets[%d] (%s)", i, j, id)
 		}

@@ -101,6 +101,15 @@ func TestRenderAllRejectsDuplicates(t *testing.T) {
 	}
 }
 
+func TestRenderAllComparesTargetsByKey(t *testing.T) {
+	spec := &v1.CertificateDeploymentSpec{ResourceType: v1.ResourceTypeCDN, Targets: []v1.Target{
+		{Domain: "a.example.com", HTTPSBilling: "on"}, {Domain: "A.example.com", HTTPSBilling: "off"},
+	}}
+	if _, err := RenderAll(spec); err == nil || !strings.Contains(err.Error(), "repeats") {
+		t.Fatalf("one CDN domain with two billing switches must be rejected, got %v", err)
+	}
+}
+
 func FuzzRender(f *testing.F) {
 	f.Add("clb", "ap-guangzhou", "lb-1", "lbl-1", "a.example.com", "", int32(0))
 	f.Add("cdn", "", "", "", "a.example.com", "on", int32(0))

@@ -1,14 +1,20 @@
-// Package tencentcloud is the operator's narrow, typed client for the Tencent
-// Cloud SSL Certificate API (version 2019-12-05).
+// Package tencentcloud is the operator's narrow client for the Tencent Cloud SSL Certificate
+// API (version 2019-12-05). Reconcilers speak to it in domain verbs; paging, wire types and the
+// service's odd encodings stay inside this package.
 //
-// Reconcilers depend on the API interface and obtain implementations from a
-// Factory keyed by credentials. The implementation is built on the official
-// SDK's common client (TC3-HMAC-SHA256 signing, credential providers) and adds
-// client-side rate limiting, bounded retries of throttled calls, one error
-// classification function, metrics and sanitized errors.
+// The implementation is built on the official SDK's common client (TC3-HMAC-SHA256 signing,
+// credential providers) and adds client-side rate limiting, bounded retries of throttled calls,
+// one error classification function, metrics and sanitized errors.
 package tencentcloud
 
-import "context"
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
+)
 
 // Service, Version and DefaultEndpoint identify the SSL API.
 const (
@@ -17,115 +23,178 @@ const (
 	DefaultEndpoint = "ssl.tencentcloudapi.com"
 )
 
-// API lists the SSL Certificate actions the operator uses. Every method
-// returns the decoded Response object or an error; errors from the service
-// are *Error values that Classify understands. A nil request is sent as a
-// zero-valued one.
+// API is what the operator does with the SSL service. Errors from the service are *Error
+// values that Classify understands.
 type API interface {
-	// UploadCertificate uploads a certificate (chain) and optional private key.
-	// With Repeatable=false a duplicate may return the existing ID in both
-	// CertificateId and RepeatCertId, or fail with FailedOperation.CertificateExists.
-	UploadCertificate(ctx context.Context, req *UploadCertificateRequest) (*UploadCertificateResponse, error)
-	// CheckCertificateExist returns the ID of an identical certificate already
-	// in the account, or an empty RepeatCertId.
-	CheckCertificateExist(ctx context.Context, req *CheckCertificateExistRequest) (*CheckCertificateExistResponse, error)
-	// DescribeCertificateDetail returns one certificate's details, including
-	// its PEM content and private key.
-	DescribeCertificateDetail(ctx context.Context, req *DescribeCertificateDetailRequest) (*DescribeCertificateDetailResponse, error)
-	// DescribeCertificates lists certificates with filters and paging.
-	DescribeCertificates(ctx context.Context, req *DescribeCertificatesRequest) (*DescribeCertificatesResponse, error)
-	// DeleteCertificate deletes one certificate; with IsCheckResource it
-	// becomes asynchronous and returns a TaskId.
-	DeleteCertificate(ctx context.Context, req *DeleteCertificateRequest) (*DeleteCertificateResponse, error)
-	// ModifyCertificatesExpiringNotificationSwitch turns expiry notifications
-	// on (0) or off (1) for up to 50 certificates.
-	ModifyCertificatesExpiringNotificationSwitch(ctx context.Context, req *ModifyCertificatesExpiringNotificationSwitchRequest) (*ModifyCertificatesExpiringNotificationSwitchResponse, error)
+	// Upload uploads a certificate chain and its private key. It never creates a second
+	// certificate for content already in the account: the existing ID is returned.
+	Upload(ctx context.Context, in UploadInput) (Uploaded, error)
+	// Describe returns one certificate's details; it never returns the private key.
+	Describe(ctx context.Context, certificateID string) (Certificate, error)
+	// Tags returns a certificate's tags, read from the certificate list so that no private key
+	// is downloaded. found is false when the certificate does not exist.
+	Tags(ctx context.Context, certificateID string) (tags map[string]string, found bool, err error)
+	// MuteExpiry turns off the expiry notifications of the certificates.
+	MuteExpiry(ctx context.Context, certificateIDs []string) error
+	// Delete deletes one certificate.
+	Delete(ctx context.Context, certificateID string) error
+	// InUse reports, for each of the certificates, whether a resource that the SSL API can
+	// report on still uses it.
+	InUse(ctx context.Context, certificateIDs []string) (map[string]bool, error)
+	// Bindings lists the instances of one resource type and the certificate each serves, by
+	// TargetKey. It returns ErrUnobservable for types no list call reports on.
+	Bindings(ctx context.Context, resourceType, certificateID string) (Bindings, error)
 
-	// DeployCertificateInstance creates an asynchronous task deploying a
-	// certificate to instances of one resource type. Region is sent as the
-	// X-TC-Region header and is required for clb, waf, apigateway, cos,
-	// lighthouse, tke, tse and tcb. DeployStatus 0 means a task was already
-	// running and DeployRecordId is that task's ID.
-	DeployCertificateInstance(ctx context.Context, req *DeployCertificateInstanceRequest) (*DeployCertificateInstanceResponse, error)
-	// DescribeHostDeployRecord lists the deployment records of a certificate.
-	DescribeHostDeployRecord(ctx context.Context, req *DescribeHostDeployRecordRequest) (*DescribeHostDeployRecordResponse, error)
-	// DescribeHostDeployRecordDetail lists the per-target items of a
-	// deployment record with success, failure and running counts.
-	DescribeHostDeployRecordDetail(ctx context.Context, req *DescribeHostDeployRecordDetailRequest) (*DescribeHostDeployRecordDetailResponse, error)
-	// DeployCertificateRecordRetry retries the failed items of a deployment
-	// record, or one item.
-	DeployCertificateRecordRetry(ctx context.Context, req *DeployCertificateRecordRetryRequest) (*DeployCertificateRecordRetryResponse, error)
-	// DeployCertificateRecordRollback rolls back the successful items of a
-	// finished deployment record and returns the new rollback record's ID.
-	DeployCertificateRecordRollback(ctx context.Context, req *DeployCertificateRecordRollbackRequest) (*DeployCertificateRecordRollbackResponse, error)
-
-	// UpdateCertificateInstance replaces OldCertificateId with a new
-	// certificate on every bound resource of the given types. DeployRecordId
-	// 0 means the task is still being created: repeat the same call.
-	UpdateCertificateInstance(ctx context.Context, req *UpdateCertificateInstanceRequest) (*UpdateCertificateInstanceResponse, error)
-	// DescribeHostUpdateRecord lists one-click update records.
-	DescribeHostUpdateRecord(ctx context.Context, req *DescribeHostUpdateRecordRequest) (*DescribeHostUpdateRecordResponse, error)
-	// DescribeHostUpdateRecordDetail lists an update record's items grouped
-	// by resource type.
-	DescribeHostUpdateRecordDetail(ctx context.Context, req *DescribeHostUpdateRecordDetailRequest) (*DescribeHostUpdateRecordDetailResponse, error)
-	// UpdateCertificateRecordRetry retries the failed items of an update
-	// record, or one item.
-	UpdateCertificateRecordRetry(ctx context.Context, req *UpdateCertificateRecordRetryRequest) (*UpdateCertificateRecordRetryResponse, error)
-	// UpdateCertificateRecordRollback rolls back the successful items of an
-	// update record and returns the new rollback record's ID.
-	UpdateCertificateRecordRollback(ctx context.Context, req *UpdateCertificateRecordRollbackRequest) (*UpdateCertificateRecordRollbackResponse, error)
-
-	// UploadUpdateCertificateInstance replaces a certificate's content in
-	// place (the ID is kept) and updates its bound CLB resources. It has the
-	// same two-phase semantics as UpdateCertificateInstance.
-	UploadUpdateCertificateInstance(ctx context.Context, req *UploadUpdateCertificateInstanceRequest) (*UploadUpdateCertificateInstanceResponse, error)
-	// DescribeHostUploadUpdateRecordDetail returns one entry per pass
-	// (deployment or rollback) of an in-place update record.
-	DescribeHostUploadUpdateRecordDetail(ctx context.Context, req *DescribeHostUploadUpdateRecordDetailRequest) (*DescribeHostUploadUpdateRecordDetailResponse, error)
-
-	// DescribeDeployedResources lists the resources of one type that use the
-	// given certificates (at most 50).
-	DescribeDeployedResources(ctx context.Context, req *DescribeDeployedResourcesRequest) (*DescribeDeployedResourcesResponse, error)
-
-	// DescribeHostClbInstanceList lists CLB instances and listeners a
-	// certificate can be deployed to.
-	DescribeHostClbInstanceList(ctx context.Context, req *DescribeHostClbInstanceListRequest) (*DescribeHostClbInstanceListResponse, error)
-	// DescribeHostCdnInstanceList lists CDN domains a certificate can be
-	// deployed to.
-	DescribeHostCdnInstanceList(ctx context.Context, req *DescribeHostCdnInstanceListRequest) (*DescribeHostCdnInstanceListResponse, error)
-	// DescribeHostTkeInstanceList lists TKE clusters, namespaces and secrets a
-	// certificate can be deployed to.
-	DescribeHostTkeInstanceList(ctx context.Context, req *DescribeHostTkeInstanceListRequest) (*DescribeHostTkeInstanceListResponse, error)
-	// DescribeHostTeoInstanceList lists EdgeOne hosts a certificate can be
-	// deployed to.
-	DescribeHostTeoInstanceList(ctx context.Context, req *DescribeHostTeoInstanceListRequest) (*DescribeHostTeoInstanceListResponse, error)
-	// DescribeHostWafInstanceList lists WAF domains a certificate can be
-	// deployed to.
-	DescribeHostWafInstanceList(ctx context.Context, req *DescribeHostWafInstanceListRequest) (*DescribeHostWafInstanceListResponse, error)
-	// DescribeHostLiveInstanceList lists live-streaming domains a certificate
-	// can be deployed to.
-	DescribeHostLiveInstanceList(ctx context.Context, req *DescribeHostLiveInstanceListRequest) (*DescribeHostLiveInstanceListResponse, error)
-	// DescribeHostVodInstanceList lists VOD domains a certificate can be
-	// deployed to.
-	DescribeHostVodInstanceList(ctx context.Context, req *DescribeHostVodInstanceListRequest) (*DescribeHostVodInstanceListResponse, error)
-	// DescribeHostDdosInstanceList lists anti-DDoS instances a certificate can
-	// be deployed to.
-	DescribeHostDdosInstanceList(ctx context.Context, req *DescribeHostDdosInstanceListRequest) (*DescribeHostDdosInstanceListResponse, error)
-	// DescribeHostCosInstanceList lists COS bucket domains a certificate can
-	// be deployed to.
-	DescribeHostCosInstanceList(ctx context.Context, req *DescribeHostCosInstanceListRequest) (*DescribeHostCosInstanceListResponse, error)
-	// DescribeHostApiGatewayInstanceList lists API Gateway services a
-	// certificate can be deployed to.
-	DescribeHostApiGatewayInstanceList(ctx context.Context, req *DescribeHostApiGatewayInstanceListRequest) (*DescribeHostApiGatewayInstanceListResponse, error)
-	// DescribeHostLighthouseInstanceList lists Lighthouse instances a
-	// certificate can be deployed to.
-	DescribeHostLighthouseInstanceList(ctx context.Context, req *DescribeHostLighthouseInstanceListRequest) (*DescribeHostLighthouseInstanceListResponse, error)
+	// StartDeploy creates the task that deploys a certificate to targets of one type.
+	StartDeploy(ctx context.Context, in DeployInput) (Task, error)
+	// StartUpdate creates the task that moves every resource bound to Old onto New.
+	// Task.RecordID 0 means Tencent is still creating it: repeat the same call.
+	StartUpdate(ctx context.Context, in UpdateInput) (Task, error)
+	// Record reads all items of a record, every page.
+	Record(ctx context.Context, ref RecordRef) (Record, error)
+	// Retry retries the failed items of a finished record.
+	Retry(ctx context.Context, ref RecordRef) (requestID string, err error)
+	// Rollback rolls back the successful items of a finished record into a new record.
+	Rollback(ctx context.Context, ref RecordRef) (Task, error)
 }
 
-// Factory builds API clients for a set of credentials. Implementations are
-// safe for concurrent use.
+// Factory builds API clients for a set of credentials. Implementations are safe for
+// concurrent use.
 type Factory interface {
-	// For returns a client for creds; nil creds select the operator's default
-	// credential chain (environment, TKE OIDC pod identity, CVM role).
+	// For returns a client for creds; nil creds select the operator's default credential
+	// chain (environment, TKE OIDC pod identity, CVM role).
 	For(ctx context.Context, creds *Credentials) (API, error)
+}
+
+// ErrUnobservable means the SSL API has no call that reports which certificate the resource
+// type's instances serve.
+var ErrUnobservable = errors.New("the SSL API does not report the certificates of this resource type")
+
+// UploadInput is a certificate to upload.
+type UploadInput struct {
+	CertificatePEM string
+	PrivateKeyPEM  string
+	// Type is "SVR" or "CA".
+	Type      string
+	Alias     string
+	ProjectID *int64
+	// Tags are sent in order.
+	Tags []Tag
+}
+
+// Tag is a certificate tag.
+type Tag struct{ Key, Value string }
+
+// Uploaded is the result of an upload.
+type Uploaded struct {
+	CertificateID string
+	// Existing is true when the account already held the same content.
+	Existing  bool
+	RequestID string
+}
+
+// CertificateStatus is a certificate's lifecycle state.
+type CertificateStatus int64
+
+// Certificate is what the operator reads of one certificate.
+type Certificate struct {
+	ID     string
+	Status CertificateStatus
+	Domain string
+	// SubjectAltNames may leave out Domain.
+	SubjectAltNames     []string
+	NotBefore, NotAfter *time.Time
+	// CertificatePEM is the chain, when Tencent returns it.
+	CertificatePEM string
+	RequestID      string
+}
+
+// Bindings maps a target key to the certificate ID it serves.
+type Bindings struct {
+	Serving   map[string]string
+	RequestID string
+}
+
+// DeployInput is a deployment task to create.
+type DeployInput struct {
+	CertificateID string
+	ResourceType  string
+	Region        string
+	// Targets are InstanceIdList entries.
+	Targets []string
+}
+
+// UpdateInput is an update task to create.
+type UpdateInput struct {
+	OldCertificateID, CertificateID string
+	// ResourceTypes are the types to switch; Regions narrows some of them.
+	ResourceTypes []string
+	Regions       map[string][]string
+}
+
+// Task is a created (or already running) task.
+type Task struct {
+	RecordID int64
+	// Existing means a task for the same certificate and type was already running and
+	// RecordID is that task's (deploy only).
+	Existing  bool
+	RequestID string
+}
+
+// RecordKind tells deployment records from update records.
+type RecordKind string
+
+const (
+	RecordDeploy RecordKind = "deploy"
+	RecordUpdate RecordKind = "update"
+)
+
+// RecordRef names a record; ResourceType and Region key its items like their targets.
+type RecordRef struct {
+	Kind         RecordKind
+	ID           int64
+	ResourceType string
+	Region       string
+}
+
+// ItemStatus is the state of one item of a record.
+type ItemStatus int64
+
+// Item states.
+const (
+	ItemPending        ItemStatus = 0
+	ItemSucceeded      ItemStatus = 1
+	ItemFailed         ItemStatus = 2
+	ItemRunning        ItemStatus = 3
+	ItemRolledBack     ItemStatus = 4
+	ItemRollbackFailed ItemStatus = 5
+	ItemNoResource     ItemStatus = 6
+)
+
+// Record is a record's items.
+type Record struct {
+	Items     []RecordItem
+	RequestID string
+}
+
+// RecordItem is one target of a record.
+type RecordItem struct {
+	// Target is the item's key, comparable with TargetKey of the target it reports on.
+	Target string
+	// Name is a short human name: type, instance, listener and domains.
+	Name                            string
+	ResourceType                    string
+	Status                          ItemStatus
+	Message                         string
+	CertificateID, OldCertificateID string
+}
+
+// TargetKey returns the key under which a target (an InstanceIdList entry) is observed: the
+// entry with domains lowercased, without the CDN billing switch, which is a setting, not an
+// identity.
+func TargetKey(resourceType, target string) string {
+	if resourceType == string(sslv1alpha1.ResourceTypeCDN) {
+		target, _, _ = strings.Cut(target, "|")
+	}
+	return strings.ToLower(target)
 }

@@ -58,18 +58,16 @@ func (c *client) sdkClient(region string) *tccommon.Client {
 	return sc
 }
 
-// invoke encodes req, calls action and decodes the Response object.
-func invoke[Req, Resp any](ctx context.Context, c *client, action, region string, req *Req) (*Resp, error) {
-	if req == nil {
-		req = new(Req)
-	}
+// invoke encodes req, calls action and decodes the Response object into a Resp.
+func invoke[Resp any](ctx context.Context, c *client, action, region string, req any) (Resp, error) {
+	var resp Resp
 	body, err := json.Marshal(req)
 	if err != nil {
-		return nil, &Error{Action: action, Code: CodeClientInvalidRequest, Message: "the request could not be encoded"}
+		return resp, &Error{Action: action, Code: CodeClientInvalidRequest, Message: "the request could not be encoded"}
 	}
-	resp := new(Resp)
-	if err := c.call(ctx, action, region, body, resp); err != nil {
-		return nil, err
+	if err := c.call(ctx, action, region, body, &resp); err != nil {
+		var zero Resp
+		return zero, err
 	}
 	return resp, nil
 }
@@ -217,132 +215,4 @@ func (t statusTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 	}
 	return resp, err
-}
-
-// ---- API methods ----
-
-func (c *client) UploadCertificate(ctx context.Context, req *UploadCertificateRequest) (*UploadCertificateResponse, error) {
-	return invoke[UploadCertificateRequest, UploadCertificateResponse](ctx, c, "UploadCertificate", "", req)
-}
-
-func (c *client) CheckCertificateExist(ctx context.Context, req *CheckCertificateExistRequest) (*CheckCertificateExistResponse, error) {
-	return invoke[CheckCertificateExistRequest, CheckCertificateExistResponse](ctx, c, "CheckCertificateExist", "", req)
-}
-
-func (c *client) DescribeCertificateDetail(ctx context.Context, req *DescribeCertificateDetailRequest) (*DescribeCertificateDetailResponse, error) {
-	return invoke[DescribeCertificateDetailRequest, DescribeCertificateDetailResponse](ctx, c, "DescribeCertificateDetail", "", req)
-}
-
-func (c *client) DescribeCertificates(ctx context.Context, req *DescribeCertificatesRequest) (*DescribeCertificatesResponse, error) {
-	return invoke[DescribeCertificatesRequest, DescribeCertificatesResponse](ctx, c, "DescribeCertificates", "", req)
-}
-
-func (c *client) DeleteCertificate(ctx context.Context, req *DeleteCertificateRequest) (*DeleteCertificateResponse, error) {
-	return invoke[DeleteCertificateRequest, DeleteCertificateResponse](ctx, c, "DeleteCertificate", "", req)
-}
-
-func (c *client) ModifyCertificatesExpiringNotificationSwitch(ctx context.Context, req *ModifyCertificatesExpiringNotificationSwitchRequest) (*ModifyCertificatesExpiringNotificationSwitchResponse, error) {
-	return invoke[ModifyCertificatesExpiringNotificationSwitchRequest, ModifyCertificatesExpiringNotificationSwitchResponse](ctx, c, "ModifyCertificatesExpiringNotificationSwitch", "", req)
-}
-
-// DeployCertificateInstance is the only action sent with a region: the
-// request's, else the factory's default.
-func (c *client) DeployCertificateInstance(ctx context.Context, req *DeployCertificateInstanceRequest) (*DeployCertificateInstanceResponse, error) {
-	region := c.f.opts.Region
-	if req != nil && req.Region != "" {
-		region = req.Region
-	}
-	return invoke[DeployCertificateInstanceRequest, DeployCertificateInstanceResponse](ctx, c, "DeployCertificateInstance", region, req)
-}
-
-func (c *client) DescribeHostDeployRecord(ctx context.Context, req *DescribeHostDeployRecordRequest) (*DescribeHostDeployRecordResponse, error) {
-	return invoke[DescribeHostDeployRecordRequest, DescribeHostDeployRecordResponse](ctx, c, "DescribeHostDeployRecord", "", req)
-}
-
-func (c *client) DescribeHostDeployRecordDetail(ctx context.Context, req *DescribeHostDeployRecordDetailRequest) (*DescribeHostDeployRecordDetailResponse, error) {
-	return invoke[DescribeHostDeployRecordDetailRequest, DescribeHostDeployRecordDetailResponse](ctx, c, "DescribeHostDeployRecordDetail", "", req)
-}
-
-func (c *client) DeployCertificateRecordRetry(ctx context.Context, req *DeployCertificateRecordRetryRequest) (*DeployCertificateRecordRetryResponse, error) {
-	return invoke[DeployCertificateRecordRetryRequest, DeployCertificateRecordRetryResponse](ctx, c, "DeployCertificateRecordRetry", "", req)
-}
-
-func (c *client) DeployCertificateRecordRollback(ctx context.Context, req *DeployCertificateRecordRollbackRequest) (*DeployCertificateRecordRollbackResponse, error) {
-	return invoke[DeployCertificateRecordRollbackRequest, DeployCertificateRecordRollbackResponse](ctx, c, "DeployCertificateRecordRollback", "", req)
-}
-
-func (c *client) UpdateCertificateInstance(ctx context.Context, req *UpdateCertificateInstanceRequest) (*UpdateCertificateInstanceResponse, error) {
-	return invoke[UpdateCertificateInstanceRequest, UpdateCertificateInstanceResponse](ctx, c, "UpdateCertificateInstance", "", req)
-}
-
-func (c *client) DescribeHostUpdateRecord(ctx context.Context, req *DescribeHostUpdateRecordRequest) (*DescribeHostUpdateRecordResponse, error) {
-	return invoke[DescribeHostUpdateRecordRequest, DescribeHostUpdateRecordResponse](ctx, c, "DescribeHostUpdateRecord", "", req)
-}
-
-func (c *client) DescribeHostUpdateRecordDetail(ctx context.Context, req *DescribeHostUpdateRecordDetailRequest) (*DescribeHostUpdateRecordDetailResponse, error) {
-	return invoke[DescribeHostUpdateRecordDetailRequest, DescribeHostUpdateRecordDetailResponse](ctx, c, "DescribeHostUpdateRecordDetail", "", req)
-}
-
-func (c *client) UpdateCertificateRecordRetry(ctx context.Context, req *UpdateCertificateRecordRetryRequest) (*UpdateCertificateRecordRetryResponse, error) {
-	return invoke[UpdateCertificateRecordRetryRequest, UpdateCertificateRecordRetryResponse](ctx, c, "UpdateCertificateRecordRetry", "", req)
-}
-
-func (c *client) UpdateCertificateRecordRollback(ctx context.Context, req *UpdateCertificateRecordRollbackRequest) (*UpdateCertificateRecordRollbackResponse, error) {
-	return invoke[UpdateCertificateRecordRollbackRequest, UpdateCertificateRecordRollbackResponse](ctx, c, "UpdateCertificateRecordRollback", "", req)
-}
-
-func (c *client) UploadUpdateCertificateInstance(ctx context.Context, req *UploadUpdateCertificateInstanceRequest) (*UploadUpdateCertificateInstanceResponse, error) {
-	return invoke[UploadUpdateCertificateInstanceRequest, UploadUpdateCertificateInstanceResponse](ctx, c, "UploadUpdateCertificateInstance", "", req)
-}
-
-func (c *client) DescribeHostUploadUpdateRecordDetail(ctx context.Context, req *DescribeHostUploadUpdateRecordDetailRequest) (*DescribeHostUploadUpdateRecordDetailResponse, error) {
-	return invoke[DescribeHostUploadUpdateRecordDetailRequest, DescribeHostUploadUpdateRecordDetailResponse](ctx, c, "DescribeHostUploadUpdateRecordDetail", "", req)
-}
-
-func (c *client) DescribeDeployedResources(ctx context.Context, req *DescribeDeployedResourcesRequest) (*DescribeDeployedResourcesResponse, error) {
-	return invoke[DescribeDeployedResourcesRequest, DescribeDeployedResourcesResponse](ctx, c, "DescribeDeployedResources", "", req)
-}
-
-func (c *client) DescribeHostClbInstanceList(ctx context.Context, req *DescribeHostClbInstanceListRequest) (*DescribeHostClbInstanceListResponse, error) {
-	return invoke[DescribeHostClbInstanceListRequest, DescribeHostClbInstanceListResponse](ctx, c, "DescribeHostClbInstanceList", "", req)
-}
-
-func (c *client) DescribeHostCdnInstanceList(ctx context.Context, req *DescribeHostCdnInstanceListRequest) (*DescribeHostCdnInstanceListResponse, error) {
-	return invoke[DescribeHostCdnInstanceListRequest, DescribeHostCdnInstanceListResponse](ctx, c, "DescribeHostCdnInstanceList", "", req)
-}
-
-func (c *client) DescribeHostTkeInstanceList(ctx context.Context, req *DescribeHostTkeInstanceListRequest) (*DescribeHostTkeInstanceListResponse, error) {
-	return invoke[DescribeHostTkeInstanceListRequest, DescribeHostTkeInstanceListResponse](ctx, c, "DescribeHostTkeInstanceList", "", req)
-}
-
-func (c *client) DescribeHostTeoInstanceList(ctx context.Context, req *DescribeHostTeoInstanceListRequest) (*DescribeHostTeoInstanceListResponse, error) {
-	return invoke[DescribeHostTeoInstanceListRequest, DescribeHostTeoInstanceListResponse](ctx, c, "DescribeHostTeoInstanceList", "", req)
-}
-
-func (c *client) DescribeHostWafInstanceList(ctx context.Context, req *DescribeHostWafInstanceListRequest) (*DescribeHostWafInstanceListResponse, error) {
-	return invoke[DescribeHostWafInstanceListRequest, DescribeHostWafInstanceListResponse](ctx, c, "DescribeHostWafInstanceList", "", req)
-}
-
-func (c *client) DescribeHostLiveInstanceList(ctx context.Context, req *DescribeHostLiveInstanceListRequest) (*DescribeHostLiveInstanceListResponse, error) {
-	return invoke[DescribeHostLiveInstanceListRequest, DescribeHostLiveInstanceListResponse](ctx, c, "DescribeHostLiveInstanceList", "", req)
-}
-
-func (c *client) DescribeHostVodInstanceList(ctx context.Context, req *DescribeHostVodInstanceListRequest) (*DescribeHostVodInstanceListResponse, error) {
-	return invoke[DescribeHostVodInstanceListRequest, DescribeHostVodInstanceListResponse](ctx, c, "DescribeHostVodInstanceList", "", req)
-}
-
-func (c *client) DescribeHostDdosInstanceList(ctx context.Context, req *DescribeHostDdosInstanceListRequest) (*DescribeHostDdosInstanceListResponse, error) {
-	return invoke[DescribeHostDdosInstanceListRequest, DescribeHostDdosInstanceListResponse](ctx, c, "DescribeHostDdosInstanceList", "", req)
-}
-
-func (c *client) DescribeHostCosInstanceList(ctx context.Context, req *DescribeHostCosInstanceListRequest) (*DescribeHostCosInstanceListResponse, error) {
-	return invoke[DescribeHostCosInstanceListRequest, DescribeHostCosInstanceListResponse](ctx, c, "DescribeHostCosInstanceList", "", req)
-}
-
-func (c *client) DescribeHostApiGatewayInstanceList(ctx context.Context, req *DescribeHostApiGatewayInstanceListRequest) (*DescribeHostApiGatewayInstanceListResponse, error) {
-	return invoke[DescribeHostApiGatewayInstanceListRequest, DescribeHostApiGatewayInstanceListResponse](ctx, c, "DescribeHostApiGatewayInstanceList", "", req)
-}
-
-func (c *client) DescribeHostLighthouseInstanceList(ctx context.Context, req *DescribeHostLighthouseInstanceListRequest) (*DescribeHostLighthouseInstanceListResponse, error) {
-	return invoke[DescribeHostLighthouseInstanceListRequest, DescribeHostLighthouseInstanceListResponse](ctx, c, "DescribeHostLighthouseInstanceList", "", req)
 }

@@ -3,7 +3,6 @@ package tencentcloud
 import (
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"reflect"
@@ -30,188 +29,201 @@ func TestTC3VerifierReproducesReferenceVectors(t *testing.T) {
 	}
 }
 
-func TestEveryActionIsSentUnderItsOwnName(t *testing.T) {
-	env := newTestEnv(t, always(http.StatusOK, okEnvelope("")), nil)
-	api := env.api(t)
-	apiType := reflect.TypeFor[API]()
-	for i := range apiType.NumMethod() {
-		m := apiType.Method(i)
-		t.Run(m.Name, func(t *testing.T) {
-			nilReq := reflect.Zero(m.Type.In(1))
-			out := reflect.ValueOf(api).MethodByName(m.Name).Call([]reflect.Value{reflect.ValueOf(context.Background()), nilReq})
-			if err, _ := out[1].Interface().(error); err != nil {
-				t.Fatalf("%s: %v", m.Name, err)
+// sent is one request as the wire shows it.
+type sent struct{ action, body string }
+
+func TestEveryVerbSendsTheDocumentedRequests(t *testing.T) {
+	ctx := context.Background()
+	list := func(fields string) string { return okEnvelope(`"TotalCount":0,"InstanceList":[]` + fields) }
+	cases := []struct {
+		name    string
+		answers map[string]string
+		call    func(API) error
+		want    []sent
+	}{
+		{
+			name:    "Upload sends the key, the options, the tags in order and Repeatable false",
+			answers: map[string]string{"UploadCertificate": okEnvelope(`"CertificateId":"new1"`)},
+			call: func(a API) error {
+				_, err := a.Upload(ctx, UploadInput{CertificatePEM: "CERT", PrivateKeyPEM: "KEY", Type: "CA", Alias: "demo", ProjectID: new(int64(7)),
+					Tags: []Tag{{"k2", "v2"}, {"k1", "v1"}}})
+				return err
+			},
+			want: []sent{{"UploadCertificate", `{"CertificatePublicKey":"CERT","CertificatePrivateKey":"KEY","CertificateType":"CA","Alias":"demo","ProjectId":7,"Tags":[{"TagKey":"k2","TagValue":"v2"},{"TagKey":"k1","TagValue":"v1"}],"Repeatable":false}`}},
+		},
+		{
+			name:    "Upload omits unset options",
+			answers: map[string]string{"UploadCertificate": okEnvelope(`"CertificateId":"new1"`)},
+			call: func(a API) error {
+				_, err := a.Upload(ctx, UploadInput{CertificatePEM: "CERT", PrivateKeyPEM: "KEY"})
+				return err
+			},
+			want: []sent{{"UploadCertificate", `{"CertificatePublicKey":"CERT","CertificatePrivateKey":"KEY","Repeatable":false}`}},
+		},
+		{
+			name: "Upload of existing content looks the certificate up by its chain alone",
+			answers: map[string]string{
+				"UploadCertificate":     errEnvelope(CodeCertificateExists, "exists", "r1"),
+				"CheckCertificateExist": okEnvelope(`"RepeatCertId":"old1"`),
+			},
+			call: func(a API) error {
+				_, err := a.Upload(ctx, UploadInput{CertificatePEM: "CERT", PrivateKeyPEM: "KEY"})
+				return err
+			},
+			want: []sent{
+				{"UploadCertificate", `{"CertificatePublicKey":"CERT","CertificatePrivateKey":"KEY","Repeatable":false}`},
+				{"CheckCertificateExist", `{"CertificatePublicKey":"CERT"}`},
+			},
+		},
+		{
+			name: "Describe", call: func(a API) error { _, err := a.Describe(ctx, "c1"); return err },
+			want: []sent{{"DescribeCertificateDetail", `{"CertificateId":"c1"}`}},
+		},
+		{
+			name: "Tags lists one certificate", call: func(a API) error { _, _, err := a.Tags(ctx, "c1"); return err },
+			want: []sent{{"DescribeCertificates", `{"Limit":1,"CertIds":["c1"]}`}},
+		},
+		{
+			name: "MuteExpiry switches the notifications off", call: func(a API) error { return a.MuteExpiry(ctx, []string{"a", "b"}) },
+			want: []sent{{"ModifyCertificatesExpiringNotificationSwitch", `{"CertificateIds":["a","b"],"SwitchStatus":1}`}},
+		},
+		{
+			name: "Delete", call: func(a API) error { return a.Delete(ctx, "c1") },
+			want: []sent{{"DeleteCertificate", `{"CertificateId":"c1"}`}},
+		},
+		{
+			name: "InUse asks DescribeDeployedResources, then the lists of the other observable types",
+			answers: map[string]string{
+				"DescribeHostTkeInstanceList": list(""), "DescribeHostApiGatewayInstanceList": list(""),
+				"DescribeHostCosInstanceList": list(""), "DescribeHostVodInstanceList": list(""),
+			},
+			call: func(a API) error { _, err := a.InUse(ctx, []string{"c1"}); return err },
+			want: []sent{
+				{"DescribeDeployedResources", `{"CertificateIds":["c1"],"ResourceType":"clb"}`},
+				{"DescribeDeployedResources", `{"CertificateIds":["c1"],"ResourceType":"cdn"}`},
+				{"DescribeDeployedResources", `{"CertificateIds":["c1"],"ResourceType":"live"}`},
+				{"DescribeDeployedResources", `{"CertificateIds":["c1"],"ResourceType":"waf"}`},
+				{"DescribeDeployedResources", `{"CertificateIds":["c1"],"ResourceType":"antiddos"}`},
+				{"DescribeDeployedResources", `{"CertificateIds":["c1"],"ResourceType":"teo"}`},
+				{"DescribeHostTkeInstanceList", `{"CertificateId":"c1","IsCache":0,"Offset":0,"Limit":200}`},
+				{"DescribeHostApiGatewayInstanceList", `{"CertificateId":"c1","IsCache":0,"Offset":"0","Limit":200}`},
+				{"DescribeHostCosInstanceList", `{"CertificateId":"c1","IsCache":0,"ResourceType":"cos","Offset":0,"Limit":200}`},
+				{"DescribeHostVodInstanceList", `{"CertificateId":"c1","IsCache":0}`},
+			},
+		},
+		{
+			name: "Bindings of the other types read fresh data, paged where the list pages",
+			call: func(a API) error {
+				for _, rt := range []string{"clb", "cdn", "teo", "ddos", "waf", "live"} {
+					if _, err := a.Bindings(ctx, rt, "c1"); err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+			want: []sent{
+				{"DescribeHostClbInstanceList", `{"CertificateId":"c1","IsCache":0,"Offset":0,"Limit":200}`},
+				{"DescribeHostCdnInstanceList", `{"CertificateId":"c1","IsCache":0,"Offset":0,"Limit":200}`},
+				{"DescribeHostTeoInstanceList", `{"CertificateId":"c1","IsCache":0,"Offset":0,"Limit":200}`},
+				{"DescribeHostDdosInstanceList", `{"CertificateId":"c1","IsCache":0,"ResourceType":"ddos","Offset":0,"Limit":200}`},
+				{"DescribeHostWafInstanceList", `{"CertificateId":"c1","IsCache":0}`},
+				{"DescribeHostLiveInstanceList", `{"CertificateId":"c1","IsCache":0}`},
+			},
+		},
+		{
+			name: "StartDeploy keeps the region out of the body",
+			call: func(a API) error {
+				_, err := a.StartDeploy(ctx, DeployInput{CertificateID: "c1", ResourceType: "clb", Region: "ap-guangzhou", Targets: []string{"lb-1|lbl-1"}})
+				return err
+			},
+			want: []sent{{"DeployCertificateInstance", `{"CertificateId":"c1","InstanceIdList":["lb-1|lbl-1"],"ResourceType":"clb"}`}},
+		},
+		{
+			name: "StartUpdate narrows the types with regions and never sends the deprecated Regions",
+			call: func(a API) error {
+				_, err := a.StartUpdate(ctx, UpdateInput{OldCertificateID: "old", CertificateID: "new", ResourceTypes: []string{"clb", "cdn"},
+					Regions: map[string][]string{"clb": {"ap-guangzhou"}, "tke": {"ap-shanghai"}}})
+				return err
+			},
+			want: []sent{{"UpdateCertificateInstance", `{"OldCertificateId":"old","ResourceTypes":["clb","cdn"],"CertificateId":"new","ResourceTypesRegions":[{"ResourceType":"clb","Regions":["ap-guangzhou"]}]}`}},
+		},
+		{
+			name: "A deployment record's ID is a string and its paging numbers",
+			call: func(a API) error { _, err := a.Record(ctx, RecordRef{Kind: RecordDeploy, ID: 74889}); return err },
+			want: []sent{{"DescribeHostDeployRecordDetail", `{"DeployRecordId":"74889","Limit":200}`}},
+		},
+		{
+			name: "An update record's ID and paging are strings",
+			call: func(a API) error { _, err := a.Record(ctx, RecordRef{Kind: RecordUpdate, ID: 193752}); return err },
+			want: []sent{{"DescribeHostUpdateRecordDetail", `{"DeployRecordId":"193752","Limit":"200","Offset":"0"}`}},
+		},
+		{
+			name: "Retry and Rollback name the record as a number, per kind",
+			call: func(a API) error {
+				for _, k := range []RecordKind{RecordDeploy, RecordUpdate} {
+					if _, err := a.Retry(ctx, RecordRef{Kind: k, ID: 5}); err != nil {
+						return err
+					}
+					if _, err := a.Rollback(ctx, RecordRef{Kind: k, ID: 6}); err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+			want: []sent{
+				{"DeployCertificateRecordRetry", `{"DeployRecordId":5}`}, {"DeployCertificateRecordRollback", `{"DeployRecordId":6}`},
+				{"UpdateCertificateRecordRetry", `{"DeployRecordId":5}`}, {"UpdateCertificateRecordRollback", `{"DeployRecordId":6}`},
+			},
+		},
+	}
+	seen := map[string]bool{}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newTestEnv(t, byAction(tc.answers), nil)
+			if err := tc.call(env.api(t)); err != nil {
+				t.Fatal(err)
 			}
-			reqs := env.cloud.recorded()
-			last := reqs[len(reqs)-1]
-			if last.Action != m.Name {
-				t.Errorf("X-TC-Action %q, want %q", last.Action, m.Name)
+			var got []sent
+			for _, r := range env.cloud.recorded() {
+				got = append(got, sent{r.Action, string(r.Body)})
+				seen[r.Action] = true
 			}
-			zero, _ := json.Marshal(reflect.New(m.Type.In(1).Elem()).Interface())
-			if string(last.Body) != string(zero) {
-				t.Errorf("body of a nil request is %s, want the zero request %s", last.Body, zero)
-			}
-			if out[0].IsNil() || out[0].Elem().FieldByName("RequestId").String() != "req-ok" {
-				t.Errorf("response lacks the RequestId")
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("sent\n%v\nwant\n%v", got, tc.want)
 			}
 		})
 	}
-	if got := apiType.NumMethod(); got != 30 {
-		t.Errorf("API has %d methods, want 30", got)
+	if len(seen) != len(usedActions) {
+		t.Errorf("the cases send %d actions, the client uses %d", len(seen), len(usedActions))
+	}
+	for _, a := range usedActions {
+		if !seen[a] {
+			t.Errorf("no case sends %s", a)
+		}
 	}
 }
 
-func TestRequestsAreEncodedWithTheReferenceNamesAndTypes(t *testing.T) {
-	ctx := context.Background()
-	cases := []struct {
-		name     string
-		call     func(API) error
-		wantBody string
-	}{
-		{
-			name: "UploadCertificate sends Repeatable false and omits unset options",
-			call: func(a API) error {
-				_, err := a.UploadCertificate(ctx, &UploadCertificateRequest{CertificatePublicKey: "CERT", CertificatePrivateKey: "KEY", Alias: "demo", Repeatable: new(false)})
-				return err
-			},
-			wantBody: `{"CertificatePublicKey":"CERT","CertificatePrivateKey":"KEY","Alias":"demo","Repeatable":false}`,
-		},
-		{
-			name: "UploadCertificate sends tags as objects and the project as a number",
-			call: func(a API) error {
-				_, err := a.UploadCertificate(ctx, &UploadCertificateRequest{CertificatePublicKey: "CERT", CertificateType: CertificateTypeCA, ProjectId: 7, Tags: []Tag{{TagKey: "k", TagValue: "v"}}})
-				return err
-			},
-			wantBody: `{"CertificatePublicKey":"CERT","CertificateType":"CA","ProjectId":7,"Tags":[{"TagKey":"k","TagValue":"v"}]}`,
-		},
-		{
-			name: "DescribeHostDeployRecordDetail sends DeployRecordId as a string and Limit as a number",
-			call: func(a API) error {
-				_, err := a.DescribeHostDeployRecordDetail(ctx, &DescribeHostDeployRecordDetailRequest{DeployRecordId: "74889", Limit: 200})
-				return err
-			},
-			wantBody: `{"DeployRecordId":"74889","Limit":200}`,
-		},
-		{
-			name: "DescribeHostUpdateRecordDetail sends DeployRecordId, Limit and Offset as strings",
-			call: func(a API) error {
-				_, err := a.DescribeHostUpdateRecordDetail(ctx, &DescribeHostUpdateRecordDetailRequest{DeployRecordId: "193752", Limit: "10", Offset: "0"})
-				return err
-			},
-			wantBody: `{"DeployRecordId":"193752","Limit":"10","Offset":"0"}`,
-		},
-		{
-			name: "DescribeHostUploadUpdateRecordDetail sends DeployRecordId as a number",
-			call: func(a API) error {
-				_, err := a.DescribeHostUploadUpdateRecordDetail(ctx, &DescribeHostUploadUpdateRecordDetailRequest{DeployRecordId: 2})
-				return err
-			},
-			wantBody: `{"DeployRecordId":2}`,
-		},
-		{
-			name: "DeployCertificateInstance keeps Region out of the body and sends IsCache 0",
-			call: func(a API) error {
-				_, err := a.DeployCertificateInstance(ctx, &DeployCertificateInstanceRequest{Region: "ap-guangzhou", CertificateId: "vyRlKIeI", InstanceIdList: []string{"lb-pk278gkq|lbl-2yju432e"}, ResourceType: ResourceTypeCLB, IsCache: new(FlexInt(0))})
-				return err
-			},
-			wantBody: `{"CertificateId":"vyRlKIeI","InstanceIdList":["lb-pk278gkq|lbl-2yju432e"],"ResourceType":"clb","IsCache":0}`,
-		},
-		{
-			name: "DescribeHostApiGatewayInstanceList sends Offset as a string",
-			call: func(a API) error {
-				_, err := a.DescribeHostApiGatewayInstanceList(ctx, &DescribeHostApiGatewayInstanceListRequest{CertificateId: "c", Limit: 10, Offset: "20"})
-				return err
-			},
-			wantBody: `{"CertificateId":"c","Limit":10,"Offset":"20"}`,
-		},
-		{
-			name: "ModifyCertificatesExpiringNotificationSwitch sends SwitchStatus 0",
-			call: func(a API) error {
-				_, err := a.ModifyCertificatesExpiringNotificationSwitch(ctx, &ModifyCertificatesExpiringNotificationSwitchRequest{CertificateIds: []string{"a"}})
-				return err
-			},
-			wantBody: `{"CertificateIds":["a"],"SwitchStatus":0}`,
-		},
-		{
-			name: "UpdateCertificateInstance sends ResourceTypesRegions and never the deprecated Regions",
-			call: func(a API) error {
-				_, err := a.UpdateCertificateInstance(ctx, &UpdateCertificateInstanceRequest{
-					OldCertificateId: "old", ResourceTypes: []string{"clb"}, CertificateId: "new",
-					ResourceTypesRegions:       []ResourceTypeRegions{{ResourceType: "clb", Regions: []string{"ap-guangzhou"}}},
-					ExpiringNotificationSwitch: new(FlexInt(1)),
-				})
-				return err
-			},
-			wantBody: `{"OldCertificateId":"old","ResourceTypes":["clb"],"CertificateId":"new","ResourceTypesRegions":[{"ResourceType":"clb","Regions":["ap-guangzhou"]}],"ExpiringNotificationSwitch":1}`,
-		},
-		{
-			name: "DescribeCertificates sends status filters as numbers and a zero project filter",
-			call: func(a API) error {
-				_, err := a.DescribeCertificates(ctx, &DescribeCertificatesRequest{Limit: 1000, ProjectId: new(FlexInt(0)), CertificateStatus: []CertificateStatus{CertificateStatusIssued}, CertIds: []string{"a"}})
-				return err
-			},
-			wantBody: `{"Limit":1000,"ProjectId":0,"CertificateStatus":[1],"CertIds":["a"]}`,
-		},
-		{
-			name: "DeleteCertificate sends IsCheckResource only when set",
-			call: func(a API) error {
-				_, err := a.DeleteCertificate(ctx, &DeleteCertificateRequest{CertificateId: "a"})
-				return err
-			},
-			wantBody: `{"CertificateId":"a"}`,
-		},
-		{
-			name: "DescribeHostClbInstanceList sends filters as key/value objects",
-			call: func(a API) error {
-				_, err := a.DescribeHostClbInstanceList(ctx, &DescribeHostClbInstanceListRequest{CertificateId: "c", Filters: []Filter{{FilterKey: FilterKeyDomainMatch, FilterValue: "1"}}, AsyncCache: 1})
-				return err
-			},
-			wantBody: `{"CertificateId":"c","Filters":[{"FilterKey":"domainMatch","FilterValue":"1"}],"AsyncCache":1}`,
-		},
-		{
-			name: "DescribeHostTeoInstanceList always sends the required CertificateId",
-			call: func(a API) error {
-				_, err := a.DescribeHostTeoInstanceList(ctx, &DescribeHostTeoInstanceListRequest{})
-				return err
-			},
-			wantBody: `{"CertificateId":""}`,
-		},
-		{
-			name: "DescribeDeployedResources sends the certificate list and type",
-			call: func(a API) error {
-				_, err := a.DescribeDeployedResources(ctx, &DescribeDeployedResourcesRequest{CertificateIds: []string{"EsF1"}, ResourceType: ResourceTypeAntiDDoS})
-				return err
-			},
-			wantBody: `{"CertificateIds":["EsF1"],"ResourceType":"antiddos"}`,
-		},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			env := newTestEnv(t, always(http.StatusOK, okEnvelope("")), nil)
-			if err := tc.call(env.api(t)); err != nil {
-				t.Fatalf("call: %v", err)
-			}
-			reqs := env.cloud.recorded()
-			if len(reqs) != 1 {
-				t.Fatalf("%d requests, want 1", len(reqs))
-			}
-			if got := string(reqs[0].Body); got != tc.wantBody {
-				t.Errorf("body\n got %s\nwant %s", got, tc.wantBody)
-			}
-		})
-	}
+// usedActions are the SSL actions the client calls.
+var usedActions = []string{
+	"UploadCertificate", "CheckCertificateExist", "DescribeCertificateDetail", "DescribeCertificates",
+	"ModifyCertificatesExpiringNotificationSwitch", "DeleteCertificate", "DescribeDeployedResources",
+	"DescribeHostClbInstanceList", "DescribeHostCdnInstanceList", "DescribeHostTkeInstanceList", "DescribeHostTeoInstanceList",
+	"DescribeHostWafInstanceList", "DescribeHostLiveInstanceList", "DescribeHostVodInstanceList", "DescribeHostDdosInstanceList",
+	"DescribeHostCosInstanceList", "DescribeHostApiGatewayInstanceList",
+	"DeployCertificateInstance", "UpdateCertificateInstance", "DescribeHostDeployRecordDetail", "DescribeHostUpdateRecordDetail",
+	"DeployCertificateRecordRetry", "UpdateCertificateRecordRetry", "DeployCertificateRecordRollback", "UpdateCertificateRecordRollback",
 }
 
 func TestCommonHeaders(t *testing.T) {
 	ctx := context.Background()
 	deploy := func(region string) func(API) error {
 		return func(a API) error {
-			_, err := a.DeployCertificateInstance(ctx, &DeployCertificateInstanceRequest{Region: region, CertificateId: "c", InstanceIdList: []string{"i"}})
+			_, err := a.StartDeploy(ctx, DeployInput{Region: region, CertificateID: "c", ResourceType: "clb", Targets: []string{"i"}})
 			return err
 		}
 	}
 	list := func(a API) error {
-		_, err := a.DescribeHostClbInstanceList(ctx, &DescribeHostClbInstanceListRequest{})
+		_, err := a.Bindings(ctx, "clb", "c")
 		return err
 	}
 	cases := []struct {
@@ -222,8 +234,8 @@ func TestCommonHeaders(t *testing.T) {
 		wantRegion    string // "" means the header must be absent
 		wantToken     string
 	}{
-		{name: "Actions other than DeployCertificateInstance send no region even with a default", factoryRegion: "ap-shanghai", call: list},
-		{name: "DeployCertificateInstance sends the request's region", factoryRegion: "ap-shanghai", call: deploy("ap-guangzhou"), wantRegion: "ap-guangzhou"},
+		{name: "Calls other than DeployCertificateInstance send no region even with a default", factoryRegion: "ap-shanghai", call: list},
+		{name: "DeployCertificateInstance sends the input's region", factoryRegion: "ap-shanghai", call: deploy("ap-guangzhou"), wantRegion: "ap-guangzhou"},
 		{name: "DeployCertificateInstance falls back to the factory's region", factoryRegion: "ap-shanghai", call: deploy(""), wantRegion: "ap-shanghai"},
 		{name: "DeployCertificateInstance sends no region when none is configured", call: deploy("")},
 		{name: "A session token is sent as X-TC-Token", creds: Credentials{Token: testToken}, call: list, wantToken: testToken},
@@ -274,126 +286,117 @@ func TestResponsesDecodeOddTypesAndNulls(t *testing.T) {
 		check  func(t *testing.T, a API)
 	}{
 		{
-			name:   "A ddos deploy item's string port and a CLB item's URL list decode",
-			fields: `"TotalCount":"2","DeployRecordDetailList":[{"Id":10,"InstanceId":"bgpip-000001a6","Domains":["tencent.com"],"Protocol":"https","Port":"443","Status":1,"CreateTime":"2024-06-26T11:36:33.000000Z","Url":null},{"Id":"11","Status":"3","Port":80,"Url":["/zrh1","/zrh2"],"SniSwitch":1}],"SuccessTotalCount":1,"FailedTotalCount":0,"RunningTotalCount":1`,
+			name:   "A ddos deploy item's string port and numeric strings decode",
+			fields: `"TotalCount":"2","DeployRecordDetailList":[{"Id":10,"InstanceId":"bgpip-000001a6","Domains":["tencent.com"],"Protocol":"https","Port":"443","Status":1,"CreateTime":"2024-06-26T11:36:33.000000Z","Url":null},{"Id":"11","Status":"3","Port":80,"Url":["/zrh1","/zrh2"],"Domains":"a.com","InstanceId":"bgpip-2"}],"SuccessTotalCount":1,"FailedTotalCount":0,"RunningTotalCount":1`,
 			check: func(t *testing.T, a API) {
-				resp, err := a.DescribeHostDeployRecordDetail(ctx, &DescribeHostDeployRecordDetailRequest{DeployRecordId: "1"})
+				rec, err := a.Record(ctx, RecordRef{Kind: RecordDeploy, ID: 1, ResourceType: "ddos"})
 				if err != nil {
 					t.Fatal(err)
 				}
-				items := resp.DeployRecordDetailList
-				if resp.TotalCount != 2 || len(items) != 2 || resp.RunningTotalCount != 1 {
-					t.Fatalf("decoded %+v", resp)
+				want := []RecordItem{
+					{Target: "bgpip-000001a6|tencent.com|443", Name: "ddos bgpip-000001a6/tencent.com", ResourceType: "ddos", Status: ItemSucceeded},
+					{Target: "bgpip-2|a.com|80", Name: "ddos bgpip-2/a.com", ResourceType: "ddos", Status: ItemRunning},
 				}
-				if items[0].Port != 443 || items[0].Status != DetailStatusSuccess || items[0].Url != nil {
-					t.Errorf("first item %+v", items[0])
-				}
-				if items[1].Id != 11 || items[1].Status != DetailStatusDeploying || !reflect.DeepEqual([]string(items[1].Url), []string{"/zrh1", "/zrh2"}) {
-					t.Errorf("second item %+v", items[1])
+				if !reflect.DeepEqual(rec.Items, want) || rec.RequestID != "req-ok" {
+					t.Errorf("record %+v, want items %+v", rec, want)
 				}
 			},
 		},
 		{
-			name:   "An update item's single-string URL decodes",
-			fields: `"TotalCount":1,"RecordDetailList":[{"ResourceType":"clb","TotalCount":1,"List":[{"Id":193763,"CertId":"B7OXLIdj","OldCertId":"AN1Gys3l","Status":1,"Url":"/index","Region":null,"Port":null,"Domains":null}]}],"SuccessTotalCount":1`,
+			name:   "An update record's groups are flattened and null fields are empty",
+			fields: `"TotalCount":2,"RecordDetailList":[{"ResourceType":"clb","TotalCount":1,"List":[{"Id":193763,"CertId":"B7OXLIdj","OldCertId":"AN1Gys3l","Status":1,"Url":"/index","Region":null,"Port":null,"Domains":null,"InstanceId":"lb-1","ListenerId":"lbl-1","ResourceType":"clb"}]},{"ResourceType":"cdn","List":[{"Status":2,"Domains":["CDN.example.com"],"ErrorMsg":"  busy  "}]}],"SuccessTotalCount":1`,
 			check: func(t *testing.T, a API) {
-				resp, err := a.DescribeHostUpdateRecordDetail(ctx, &DescribeHostUpdateRecordDetailRequest{DeployRecordId: "193752"})
+				rec, err := a.Record(ctx, RecordRef{Kind: RecordUpdate, ID: 193752})
 				if err != nil {
 					t.Fatal(err)
 				}
-				item := resp.RecordDetailList[0].List[0]
-				if item.Url != "/index" || item.Id != 193763 || item.Status != DetailStatusSuccess || item.Region != "" || item.Port != 0 {
-					t.Errorf("item %+v", item)
+				want := []RecordItem{
+					{Target: "lb-1|lbl-1", Name: "clb lb-1/lbl-1", ResourceType: "clb", Status: ItemSucceeded, CertificateID: "B7OXLIdj", OldCertificateID: "AN1Gys3l"},
+					{Target: "cdn.example.com", Name: "cdn CDN.example.com", ResourceType: "cdn", Status: ItemFailed, Message: "busy"},
+				}
+				if !reflect.DeepEqual(rec.Items, want) {
+					t.Errorf("items %+v, want %+v", rec.Items, want)
 				}
 			},
 		},
 		{
-			name:   "Null certificate fields decode to nil and present ones keep their value",
-			fields: `"CertificateId":"aClRkC90","Status":"4","PackageType":null,"CertBeginTime":null,"CertEndTime":"2025-01-03 07:59:59","CertificatePublicKey":null,"CertificatePrivateKey":"x","ProjectId":0,"OwnerUin":100012345678,"SubjectAltName":[],"CertFingerprint":null,"DomainType":1,"CertChainInfo":null,"RootCert":{"Standard":null}`,
+			name:   "Null certificate fields decode to nothing and Beijing times to instants",
+			fields: `"CertificateId":"aClRkC90","Status":"4","PackageType":null,"CertBeginTime":null,"CertEndTime":"2025-01-03 07:59:59","CertificatePublicKey":null,"ProjectId":0,"OwnerUin":100012345678,"SubjectAltName":["www.example.com"],"Domain":"example.com","CertFingerprint":null,"RootCert":{"Standard":null}`,
 			check: func(t *testing.T, a API) {
-				resp, err := a.DescribeCertificateDetail(ctx, &DescribeCertificateDetailRequest{CertificateId: "aClRkC90"})
+				c, err := a.Describe(ctx, "aClRkC90")
 				if err != nil {
 					t.Fatal(err)
 				}
-				if resp.Status != CertificateStatusDNSRecordAdded || resp.PackageType != nil || resp.CertBeginTime != nil || resp.CertificatePublicKey != nil || resp.CertFingerprint != nil {
-					t.Errorf("nullable fields %v", resp)
-				}
-				if resp.CertEndTime == nil || *resp.CertEndTime != "2025-01-03 07:59:59" || resp.CertificatePrivateKey == nil {
-					t.Errorf("present fields lost: %v", resp)
-				}
-				if resp.ProjectId != "0" || resp.OwnerUin != "100012345678" || resp.RootCert == nil || resp.RootCert.Standard != nil {
-					t.Errorf("numeric strings %v", resp)
+				end := time.Date(2025, 1, 2, 23, 59, 59, 0, time.UTC)
+				if c.ID != "aClRkC90" || c.Status != 4 || c.NotBefore != nil || c.NotAfter == nil || !c.NotAfter.Equal(end) ||
+					c.CertificatePEM != "" || c.Domain != "example.com" || !reflect.DeepEqual(c.SubjectAltNames, []string{"www.example.com"}) {
+					t.Errorf("certificate %+v", c)
 				}
 			},
 		},
 		{
-			name:   "The still-creating answer of an in-place update has null progress counts",
-			fields: `"DeployRecordId":0,"DeployStatus":0,"UpdateSyncProgress":[{"ResourceType":"clb","UpdateSyncProgressRegions":[{"TotalCount":null,"OffsetCount":null,"Status":0,"Region":"ap-qingyuan"}],"Status":0}]`,
+			name:   "An unreadable time is left out",
+			fields: `"CertificateId":"a","CertBeginTime":"yesterday","CertEndTime":"","CertificatePublicKey":"PEM"`,
 			check: func(t *testing.T, a API) {
-				resp, err := a.UploadUpdateCertificateInstance(ctx, &UploadUpdateCertificateInstanceRequest{OldCertificateId: "old"})
+				c, err := a.Describe(ctx, "a")
 				if err != nil {
 					t.Fatal(err)
 				}
-				p := resp.UpdateSyncProgress[0]
-				if resp.DeployRecordId != 0 || resp.DeployStatus != DeployStatusExisting || p.Status != SyncStatusPending || p.UpdateSyncProgressRegions[0].Region != "ap-qingyuan" || p.UpdateSyncProgressRegions[0].TotalCount != 0 {
-					t.Errorf("decoded %+v", resp)
+				if c.NotBefore != nil || c.NotAfter != nil || c.CertificatePEM != "PEM" {
+					t.Errorf("certificate %+v", c)
 				}
 			},
 		},
 		{
-			name:   "An in-place update record lists its deploy and rollback passes",
-			fields: `"DeployRecordDetail":[{"TotalCount":1,"SuccessTotalCount":1,"Type":0,"Status":1,"CreateTime":"2025-05-20 15:03:17","RecordDetailList":[{"ResourceType":"clb","TotalCount":1,"List":[{"Id":57,"OldCertId":"OMhKAc35","Status":1,"Domains":["tencent.com,www.tencent.online"],"Forward":1,"SSLMode":"UNIDIRECTIONAL"}]}]},{"Type":1,"Status":4,"RecordDetailList":[]}]`,
+			name:   "The TKE instance tree is keyed by cluster, namespace and secret",
+			fields: `"TotalCount":1,"InstanceList":[{"ClusterId":"cls-1","NamespaceList":[{"Name":"zrh","SecretList":[{"Name":"Web","CertId":"jj","IngressList":[{"IngressName":"zrh","TlsDomains":["www.zrh.com"]}],"NoMatchDomains":null}]}]}],"AsyncTotalNum":0,"AsyncCacheTime":"10"`,
 			check: func(t *testing.T, a API) {
-				resp, err := a.DescribeHostUploadUpdateRecordDetail(ctx, &DescribeHostUploadUpdateRecordDetailRequest{DeployRecordId: 2})
+				b, err := a.Bindings(ctx, "tke", "jj")
 				if err != nil {
 					t.Fatal(err)
 				}
-				passes := resp.DeployRecordDetail
-				if len(passes) != 2 || passes[0].Type != PassTypeDeploy || passes[1].Type != PassTypeRollback || passes[1].Status != DetailStatusRollbackSuccess {
-					t.Fatalf("passes %+v", passes)
-				}
-				if item := passes[0].RecordDetailList[0].List[0]; item.Id != 57 || item.Forward != 1 || item.SSLMode != "UNIDIRECTIONAL" {
-					t.Errorf("item %+v", item)
+				if !reflect.DeepEqual(b.Serving, map[string]string{"cls-1|zrh|web": "jj"}) || b.RequestID != "req-ok" {
+					t.Errorf("bindings %+v", b)
 				}
 			},
 		},
 		{
-			name:   "Deployment records with numeric strings decode",
-			fields: `"TotalCount":"1","DeployRecordList":[{"Id":"748932","CertId":"vyRlKIeI","ResourceType":"clb","Region":"ap-guangzhou","Status":"1","CreateTime":"2023-09-19 12:00:00"}],"SomethingNew":{"a":1}`,
+			name:   "CLB listeners are keyed whole, SNI listeners per rule domain, and a listener without certificate serves none",
+			fields: `"TotalCount":1,"InstanceList":[{"LoadBalancerId":"lb-1","Listeners":[{"ListenerId":"lbl-1","SniSwitch":0,"Certificate":{"CertId":"a"},"Rules":[{"Domain":"x.com","Certificate":{"CertId":"z"}}]},{"ListenerId":"lbl-2","SniSwitch":"1","Rules":[{"Domain":"A.example.com","Certificate":{"CertId":"b"}},{"Domain":"c.example.com","Certificate":null}]},{"ListenerId":"lbl-3","Certificate":null}]}]`,
 			check: func(t *testing.T, a API) {
-				resp, err := a.DescribeHostDeployRecord(ctx, &DescribeHostDeployRecordRequest{CertificateId: "vyRlKIeI"})
+				b, err := a.Bindings(ctx, "clb", "a")
 				if err != nil {
 					t.Fatal(err)
 				}
-				if r := resp.DeployRecordList[0]; r.Id != 748932 || r.Status != RecordStatusSuccess || resp.TotalCount != 1 {
-					t.Errorf("record %+v", r)
+				want := map[string]string{"lb-1|lbl-1": "a", "lb-1|lbl-2|a.example.com": "b", "lb-1|lbl-2|c.example.com": "", "lb-1|lbl-3": ""}
+				if !reflect.DeepEqual(b.Serving, want) {
+					t.Errorf("bindings %v, want %v", b.Serving, want)
 				}
 			},
 		},
 		{
-			name:   "The TKE instance tree decodes",
-			fields: `"TotalCount":1,"InstanceList":[{"ClusterId":"cls-1","NamespaceList":[{"Name":"zrh","SecretList":[{"Name":"zrh","CertId":"jj","IngressList":[{"IngressName":"zrh","TlsDomains":["www.zrh.com"],"Domains":["ww.zrh.com"]}],"NoMatchDomains":null}]}]}],"AsyncTotalNum":0,"AsyncOffset":0,"AsyncCacheTime":"10"`,
-			check: func(t *testing.T, a API) {
-				resp, err := a.DescribeHostTkeInstanceList(ctx, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				s := resp.InstanceList[0].NamespaceList[0].SecretList[0]
-				if s.CertId != "jj" || s.IngressList[0].TlsDomains[0] != "www.zrh.com" || resp.AsyncCacheTime != "10" {
-					t.Errorf("secret %+v", s)
-				}
-			},
-		},
-		{
-			name:   "A ddos instance's virtual port given as a number decodes as text",
+			name:   "A ddos instance's virtual port given as a number keys like its target",
 			fields: `"TotalCount":1,"InstanceList":[{"Domain":"tencent.com","InstanceId":"bgpip-1","Protocol":"https","CertId":"a","VirtualPort":443}]`,
 			check: func(t *testing.T, a API) {
-				resp, err := a.DescribeHostDdosInstanceList(ctx, nil)
+				b, err := a.Bindings(ctx, "ddos", "a")
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got := resp.InstanceList[0].VirtualPort; got != "443" {
-					t.Errorf("VirtualPort %q, want 443", got)
+				if got := b.Serving[TargetKey("ddos", "bgpip-1|tencent.com|443")]; got != "a" {
+					t.Errorf("bindings %v", b.Serving)
+				}
+			},
+		},
+		{
+			name:   "A cos domain is keyed by region, bucket and domain",
+			fields: `"TotalCount":1,"InstanceList":[{"Domain":"cos.example.com","CertId":"a","Status":"ENABLED","Bucket":"b-125","Region":"ap-guangzhou"}]`,
+			check: func(t *testing.T, a API) {
+				b, err := a.Bindings(ctx, "cos", "a")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := b.Serving[TargetKey("cos", "ap-guangzhou|b-125|cos.example.com")]; got != "a" {
+					t.Errorf("bindings %v", b.Serving)
 				}
 			},
 		},
@@ -466,7 +469,7 @@ func TestFailedCallsBecomeTypedErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newTestEnv(t, always(tc.status, tc.body), nil)
-			_, err := env.api(t).UploadCertificate(ctx, &UploadCertificateRequest{CertificatePublicKey: "c"})
+			_, err := env.api(t).Upload(ctx, UploadInput{CertificatePEM: "c"})
 			var e *Error
 			if !errors.As(err, &e) {
 				t.Fatalf("error %v (%T) is not *Error", err, err)
@@ -492,7 +495,7 @@ func TestTransportFailuresAreTransient(t *testing.T) {
 		env := newTestEnv(t, always(http.StatusOK, okEnvelope("")), nil)
 		api := env.api(t)
 		env.cloud.srv.Close()
-		_, err := api.DescribeCertificates(context.Background(), nil)
+		_, _, err := api.Tags(context.Background(), "c")
 		if Code(err) != CodeClientNetwork || Classify(err) != ClassTransient || RequestID(err) != "" {
 			t.Fatalf("got %v (code %q, class %s)", err, Code(err), Classify(err))
 		}
@@ -505,7 +508,7 @@ func TestTransportFailuresAreTransient(t *testing.T) {
 		}, func(o *FactoryOptions) { o.Timeout = 20 * time.Millisecond })
 		// Registered after the server so it runs before the server's Close.
 		t.Cleanup(func() { close(block) })
-		_, err := env.api(t).DescribeCertificates(context.Background(), nil)
+		_, _, err := env.api(t).Tags(context.Background(), "c")
 		if Code(err) != CodeClientTimeout || Classify(err) != ClassTransient || !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("got %v (code %q, class %s)", err, Code(err), Classify(err))
 		}
@@ -514,7 +517,7 @@ func TestTransportFailuresAreTransient(t *testing.T) {
 		env := newTestEnv(t, always(http.StatusOK, okEnvelope("")), nil)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		_, err := env.api(t).DescribeCertificates(ctx, nil)
+		_, _, err := env.api(t).Tags(ctx, "c")
 		if Code(err) != CodeClientCanceled || !errors.Is(err, context.Canceled) {
 			t.Fatalf("got %v", err)
 		}

@@ -168,12 +168,6 @@ func IsNotFound(err error) bool { return Classify(err) == ClassNotFound }
 // IsAlreadyExists reports whether err means the certificate already exists.
 func IsAlreadyExists(err error) bool { return Classify(err) == ClassAlreadyExists }
 
-// IsThrottled reports whether err is a rate-limit rejection.
-func IsThrottled(err error) bool { return Classify(err) == ClassThrottled }
-
-// IsWaiting reports whether err means a task in progress must finish first.
-func IsWaiting(err error) bool { return Classify(err) == ClassWaiting }
-
 // IsCredentialsError reports an error about the caller's identity or permissions: the key
 // pair, the token, the CAM policy or a missing service role.
 func IsCredentialsError(err error) bool {
@@ -205,9 +199,6 @@ func IsStillBound(err error) bool {
 	}
 	return false
 }
-
-// IsTerminal reports whether err will not go away without a change.
-func IsTerminal(err error) bool { return Classify(err) == ClassTerminal }
 
 func classifyCode(code string, httpStatus int) Class {
 	if code == CodeClientHTTPStatus {

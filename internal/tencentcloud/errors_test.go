@@ -278,9 +278,6 @@ func TestClassHelpers(t *testing.T) {
 	}{
 		{name: "IsNotFound", code: CodeCertificateNotFound, check: IsNotFound},
 		{name: "IsAlreadyExists", code: CodeCertificateExists, check: IsAlreadyExists},
-		{name: "IsThrottled", code: CodeRateLimitExceeded, check: IsThrottled},
-		{name: "IsWaiting", code: CodeCertificateDeployPending, check: IsWaiting},
-		{name: "IsTerminal", code: CodeInvalidParameterRegionNotEmpty, check: IsTerminal},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name+" is true for its code and false for others", func(t *testing.T) {

@@ -225,7 +225,7 @@ func TestDefaultChainReadsTheEnvironmentFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := api.DescribeCertificates(context.Background(), nil); err != nil {
+	if _, _, err := api.Tags(context.Background(), "c"); err != nil {
 		t.Fatal(err)
 	}
 	h := env.cloud.recorded()[0].Header

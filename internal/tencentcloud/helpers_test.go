@@ -264,3 +264,13 @@ func (env *testEnv) api(t *testing.T) API {
 	}
 	return api
 }
+
+// byAction answers each action with its body in answers, and any other with an empty success.
+func byAction(answers map[string]string) func(int, recordedRequest) (int, string) {
+	return func(_ int, r recordedRequest) (int, string) {
+		if body, ok := answers[r.Action]; ok {
+			return http.StatusOK, body
+		}
+		return http.StatusOK, okEnvelope("")
+	}
+}

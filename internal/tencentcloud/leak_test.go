@@ -33,8 +33,8 @@ func TestNoKeyMaterialLeaks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			req := &UploadCertificateRequest{CertificatePublicKey: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", CertificatePrivateKey: testPEMKey}
-			_, callErr := api.UploadCertificate(context.Background(), req)
+			in := UploadInput{CertificatePEM: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", PrivateKeyPEM: testPEMKey}
+			_, callErr := api.Upload(context.Background(), in)
 			if callErr != nil {
 				assertNoSecrets(t, "error string", callErr.Error())
 				assertNoSecrets(t, "formatted error", fmt.Sprintf("%+v", callErr))
@@ -60,6 +60,22 @@ func TestNoKeyMaterialLeaks(t *testing.T) {
 	}
 }
 
+// TestDescribeNeverReturnsThePrivateKey reads a detail answer that carries the private keys
+// and checks that nothing of them reaches the result.
+func TestDescribeNeverReturnsThePrivateKey(t *testing.T) {
+	key := strings.ReplaceAll(testPEMKey, "\n", "\\n")
+	env := newTestEnv(t, always(http.StatusOK, okEnvelope(`"CertificateId":"c1","CertificatePrivateKey":"`+key+`","EncryptPrivateKey":"`+key+`","SubmittedData":{"KeyPassword":"`+testSecretKey+`"}`)), nil)
+	c, err := env.api(t).Describe(context.Background(), "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ID != "c1" {
+		t.Fatalf("certificate %+v", c)
+	}
+	assertNoSecrets(t, "certificate", fmt.Sprintf("%#v", c))
+	assertNoSecrets(t, "logs", env.logs.String())
+}
+
 func TestSecretBearingTypesRedactWhenFormattedOrLogged(t *testing.T) {
 	key := testPEMKey
 	cases := []struct {
@@ -67,11 +83,9 @@ func TestSecretBearingTypesRedactWhenFormattedOrLogged(t *testing.T) {
 		value    any
 		wantSeen string
 	}{
-		{name: "UploadCertificateRequest", value: UploadCertificateRequest{CertificatePublicKey: "PUBLIC", CertificatePrivateKey: key, Alias: "alias-1"}, wantSeen: "alias-1"},
-		{name: "A pointer to UploadCertificateRequest", value: &UploadCertificateRequest{CertificatePrivateKey: key, Alias: "alias-2"}, wantSeen: "alias-2"},
-		{name: "UpdateCertificateInstanceRequest", value: UpdateCertificateInstanceRequest{OldCertificateId: "old-1", CertificatePrivateKey: key}, wantSeen: "old-1"},
-		{name: "UploadUpdateCertificateInstanceRequest", value: UploadUpdateCertificateInstanceRequest{OldCertificateId: "old-2", CertificatePrivateKey: key}, wantSeen: "old-2"},
-		{name: "DescribeCertificateDetailResponse", value: DescribeCertificateDetailResponse{CertificateId: "cert-1", CertificatePrivateKey: &key, EncryptPrivateKey: &key, SubmittedData: []byte(`{"KeyPassword":"` + testSecretKey + `"}`)}, wantSeen: "cert-1"},
+		{name: "UploadInput", value: UploadInput{CertificatePEM: "PUBLIC", PrivateKeyPEM: key, Alias: "alias-1"}, wantSeen: "alias-1"},
+		{name: "A pointer to UploadInput", value: &UploadInput{PrivateKeyPEM: key, Alias: "alias-2", ProjectID: new(int64(3))}, wantSeen: "alias-2"},
+		{name: "The upload request", value: uploadCertificateRequest{CertificatePublicKey: "PUBLIC", CertificatePrivateKey: key, Alias: "alias-3"}, wantSeen: "alias-3"},
 		{name: "Credentials", value: Credentials{SecretID: "AKIDvisible", SecretKey: testSecretKey, Token: testToken}, wantSeen: "AKIDvisible"},
 	}
 	for _, tc := range cases {

@@ -24,10 +24,10 @@ func TestEveryAttemptIsCountedByActionAndCode(t *testing.T) {
 		o.RateLimit.Disabled = true
 	})
 	api := env.api(t)
-	_, _ = api.DescribeCertificates(ctx, nil) // throttled once, then success
-	_, _ = api.DescribeCertificateDetail(ctx, nil)
-	_, _ = api.DescribeCertificateDetail(ctx, nil)
-	_, _ = api.DescribeCertificateDetail(ctx, nil)
+	_, _, _ = api.Tags(ctx, "c") // throttled once, then success
+	_, _ = api.Describe(ctx, "c")
+	_, _ = api.Describe(ctx, "c")
+	_, _ = api.Describe(ctx, "c")
 
 	cases := []struct {
 		name   string
@@ -115,7 +115,7 @@ func TestANilMetricsRecordsNothing(t *testing.T) {
 	var m *Metrics
 	m.observe("UploadCertificate", "", 0) // must not panic
 	env := newTestEnv(t, always(http.StatusOK, okEnvelope("")), func(o *FactoryOptions) { o.Metrics = nil })
-	if _, err := env.api(t).DescribeCertificates(context.Background(), nil); err != nil {
+	if _, _, err := env.api(t).Tags(context.Background(), "c"); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := testutil.GatherAndCount(env.reg); err != nil || n != 0 {
@@ -125,7 +125,7 @@ func TestANilMetricsRecordsNothing(t *testing.T) {
 
 func TestCallsAreLoggedAtVerbosityOne(t *testing.T) {
 	env := newTestEnv(t, always(http.StatusOK, errEnvelope(CodeCertificateNotFound, "gone", "req-log-1")), nil)
-	_, _ = env.api(t).DescribeCertificateDetail(context.Background(), &DescribeCertificateDetailRequest{CertificateId: "abc"})
+	_, _ = env.api(t).Describe(context.Background(), "abc")
 	logs := env.logs.String()
 	for _, want := range []string{`"msg"="Called Tencent Cloud API"`, `"action"="DescribeCertificateDetail"`, `"code"="` + CodeCertificateNotFound + `"`, `"requestID"="req-log-1"`, `"attempt"=1`, `"duration"=`} {
 		if !strings.Contains(logs, want) {
@@ -141,7 +141,7 @@ func TestTheContextLoggerIsPreferred(t *testing.T) {
 	env := newTestEnv(t, always(http.StatusOK, okEnvelope("")), nil)
 	ctxLogs := &logBuffer{}
 	ctx := logr.NewContext(context.Background(), ctxLogs.logger())
-	if _, err := env.api(t).DescribeCertificates(ctx, nil); err != nil {
+	if _, _, err := env.api(t).Tags(ctx, "c"); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(ctxLogs.String(), "Called Tencent Cloud API") {

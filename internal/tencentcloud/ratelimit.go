@@ -44,18 +44,9 @@ func sleep(ctx context.Context, clk Clock, d time.Duration) error {
 	return clk.Sleep(ctx, d)
 }
 
-// defaultActionLimit is the documented rate of most actions (§1.12).
+// defaultActionLimit is the documented rate of every action the operator calls: 10 calls
+// per second.
 const defaultActionLimit rate.Limit = 10
-
-// documentedLimits lists the actions the reference allows 20 calls/s.
-var documentedLimits = map[string]rate.Limit{
-	"CheckCertificateChain":                 20,
-	"DescribeHostUploadUpdateRecord":        20,
-	"DescribeHostUploadUpdateRecordDetail":  20,
-	"UploadUpdateCertificateInstance":       20,
-	"UploadUpdateCertificateRecordRetry":    20,
-	"UploadUpdateCertificateRecordRollback": 20,
-}
 
 // RateLimitOptions configure the client-side limiter, which spaces calls per
 // (caller, action) to the documented limits instead of being throttled.
@@ -104,9 +95,6 @@ func (l *limiters) get(caller, action string) *rate.Limiter {
 
 func (l *limiters) limit(action string) rate.Limit {
 	if r, ok := l.opts.Limits[action]; ok {
-		return r
-	}
-	if r, ok := documentedLimits[action]; ok {
 		return r
 	}
 	return defaultActionLimit

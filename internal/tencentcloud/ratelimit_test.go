@@ -70,12 +70,12 @@ func TestThrottledCallsAreRetriedWithBackoff(t *testing.T) {
 				o.Retry = tc.retry
 				o.RateLimit.Disabled = true
 			})
-			resp, err := env.api(t).UploadCertificate(ctx, &UploadCertificateRequest{CertificatePublicKey: "c"})
+			resp, err := env.api(t).Upload(ctx, UploadInput{CertificatePEM: "c"})
 			if got := len(env.cloud.recorded()); got != tc.wantRequests {
 				t.Errorf("%d requests, want %d", got, tc.wantRequests)
 			}
 			if tc.wantCode == "" {
-				if err != nil || resp.CertificateId != "new1" {
+				if err != nil || resp.CertificateID != "new1" {
 					t.Fatalf("got %v, %v; want success", resp, err)
 				}
 			} else if Code(err) != tc.wantCode {
@@ -102,7 +102,7 @@ func TestThrottleBackoffStopsAtTheContextDeadline(t *testing.T) {
 	})
 	ctx, cancel := context.WithDeadline(context.Background(), env.clock.Now().Add(10*time.Second))
 	defer cancel()
-	_, err := env.api(t).DescribeCertificates(ctx, nil)
+	_, _, err := env.api(t).Tags(ctx, "c")
 	if Code(err) != CodeRateLimitExceeded || Classify(err) != ClassThrottled {
 		t.Fatalf("got %v, want the throttling error", err)
 	}
@@ -123,27 +123,17 @@ func TestClientSideLimiterSpacesCallsPerCallerAndAction(t *testing.T) {
 			calls: func(t *testing.T, env *testEnv) {
 				api := env.api(t)
 				for range 3 {
-					mustCall(t, func() error { _, err := api.DescribeCertificates(ctx, nil); return err })
+					mustCall(t, func() error { _, _, err := api.Tags(ctx, "c"); return err })
 				}
 			},
 			wantSleeps: []time.Duration{100 * time.Millisecond, 100 * time.Millisecond},
 		},
 		{
-			name: "Calls of a 20/s action are spaced 50ms apart",
-			calls: func(t *testing.T, env *testEnv) {
-				api := env.api(t)
-				for range 3 {
-					mustCall(t, func() error { _, err := api.UploadUpdateCertificateInstance(ctx, nil); return err })
-				}
-			},
-			wantSleeps: []time.Duration{50 * time.Millisecond, 50 * time.Millisecond},
-		},
-		{
 			name: "Different actions do not wait for each other",
 			calls: func(t *testing.T, env *testEnv) {
 				api := env.api(t)
-				mustCall(t, func() error { _, err := api.DescribeCertificates(ctx, nil); return err })
-				mustCall(t, func() error { _, err := api.DescribeCertificateDetail(ctx, nil); return err })
+				mustCall(t, func() error { _, _, err := api.Tags(ctx, "c"); return err })
+				mustCall(t, func() error { _, err := api.Describe(ctx, "c"); return err })
 			},
 		},
 		{
@@ -154,7 +144,7 @@ func TestClientSideLimiterSpacesCallsPerCallerAndAction(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					mustCall(t, func() error { _, err := api.DescribeCertificates(ctx, nil); return err })
+					mustCall(t, func() error { _, _, err := api.Tags(ctx, "c"); return err })
 				}
 			},
 		},
@@ -166,7 +156,7 @@ func TestClientSideLimiterSpacesCallsPerCallerAndAction(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					mustCall(t, func() error { _, err := api.DescribeCertificates(ctx, nil); return err })
+					mustCall(t, func() error { _, _, err := api.Tags(ctx, "c"); return err })
 				}
 			},
 			wantSleeps: []time.Duration{100 * time.Millisecond},
@@ -199,7 +189,7 @@ func TestClientSideLimiterOptions(t *testing.T) {
 			env := newTestEnv(t, always(http.StatusOK, okEnvelope("")), func(o *FactoryOptions) { o.RateLimit = tc.opts })
 			api := env.api(t)
 			for range 3 {
-				mustCall(t, func() error { _, err := api.DescribeCertificates(ctx, nil); return err })
+				mustCall(t, func() error { _, _, err := api.Tags(ctx, "c"); return err })
 			}
 			if got := env.clock.recordedSleeps(); !reflect.DeepEqual(got, tc.wantSleeps) {
 				t.Errorf("slept %v, want %v", got, tc.wantSleeps)
@@ -211,11 +201,11 @@ func TestClientSideLimiterOptions(t *testing.T) {
 func TestClientSideLimiterGivesUpWhenTheDeadlineIsTooNear(t *testing.T) {
 	env := newTestEnv(t, always(http.StatusOK, okEnvelope("")), nil)
 	api := env.api(t)
-	mustCall(t, func() error { _, err := api.DescribeCertificates(context.Background(), nil); return err })
+	mustCall(t, func() error { _, _, err := api.Tags(context.Background(), "c"); return err })
 
 	ctx, cancel := context.WithDeadline(context.Background(), env.clock.Now().Add(10*time.Millisecond))
 	defer cancel()
-	_, err := api.DescribeCertificates(ctx, nil)
+	_, _, err := api.Tags(ctx, "c")
 	if Code(err) != CodeClientTimeout || Classify(err) != ClassTransient {
 		t.Fatalf("got %v, want a timeout", err)
 	}
@@ -224,7 +214,7 @@ func TestClientSideLimiterGivesUpWhenTheDeadlineIsTooNear(t *testing.T) {
 	}
 	// The abandoned reservation is returned, so the next call waits only
 	// for the first call's spacing.
-	mustCall(t, func() error { _, err := api.DescribeCertificates(context.Background(), nil); return err })
+	mustCall(t, func() error { _, _, err := api.Tags(context.Background(), "c"); return err })
 	if got := env.clock.recordedSleeps(); !reflect.DeepEqual(got, []time.Duration{100 * time.Millisecond}) {
 		t.Errorf("slept %v, want [100ms]", got)
 	}

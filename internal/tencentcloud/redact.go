@@ -120,46 +120,16 @@ func logRedacted(v any, secrets ...string) any {
 	return m
 }
 
+// Format prints the input with the private key redacted.
+func (in UploadInput) Format(f fmt.State, _ rune) { formatRedacted(f, in, "PrivateKeyPEM") }
+
+// MarshalLog keeps structured loggers from serializing the private key.
+func (in UploadInput) MarshalLog() any { return logRedacted(in, "PrivateKeyPEM") }
+
 // Format prints the request with the private key redacted.
-func (r UploadCertificateRequest) Format(f fmt.State, _ rune) {
+func (r uploadCertificateRequest) Format(f fmt.State, _ rune) {
 	formatRedacted(f, r, "CertificatePrivateKey")
 }
 
 // MarshalLog keeps structured loggers from serializing the private key.
-func (r UploadCertificateRequest) MarshalLog() any {
-	return logRedacted(r, "CertificatePrivateKey")
-}
-
-// Format prints the request with the private key redacted.
-func (r UpdateCertificateInstanceRequest) Format(f fmt.State, _ rune) {
-	formatRedacted(f, r, "CertificatePrivateKey")
-}
-
-// MarshalLog keeps structured loggers from serializing the private key.
-func (r UpdateCertificateInstanceRequest) MarshalLog() any {
-	return logRedacted(r, "CertificatePrivateKey")
-}
-
-// Format prints the request with the private key redacted.
-func (r UploadUpdateCertificateInstanceRequest) Format(f fmt.State, _ rune) {
-	formatRedacted(f, r, "CertificatePrivateKey")
-}
-
-// MarshalLog keeps structured loggers from serializing the private key.
-func (r UploadUpdateCertificateInstanceRequest) MarshalLog() any {
-	return logRedacted(r, "CertificatePrivateKey")
-}
-
-// detailSecrets are the DescribeCertificateDetailResponse fields kept out of
-// logs. SubmittedData is opaque and may hold a key password.
-var detailSecrets = []string{"CertificatePrivateKey", "EncryptPrivateKey", "SubmittedData"}
-
-// Format prints the response with the private keys redacted.
-func (r DescribeCertificateDetailResponse) Format(f fmt.State, _ rune) {
-	formatRedacted(f, r, detailSecrets...)
-}
-
-// MarshalLog keeps structured loggers from serializing the private keys.
-func (r DescribeCertificateDetailResponse) MarshalLog() any {
-	return logRedacted(r, detailSecrets...)
-}
+func (r uploadCertificateRequest) MarshalLog() any { return logRedacted(r, "CertificatePrivateKey") }
