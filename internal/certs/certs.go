@@ -5,7 +5,6 @@
 package certs
 
 import (
-	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
@@ -107,15 +106,6 @@ func Parse(in Input) (*Bundle, error) {
 // Fingerprint returns the lowercase hex SHA-256 of a certificate's DER.
 func Fingerprint(der []byte) string {
 	sum := sha256.Sum256(der)
-	return hex.EncodeToString(sum[:])
-}
-
-// SHA1Fingerprint returns the lowercase hex SHA-1 of a certificate's DER, the
-// fingerprint Tencent Cloud reports. Tencent uses both letter cases, so
-// compare with strings.EqualFold.
-func SHA1Fingerprint(der []byte) string {
-	// SHA-1 is only an identifier here, never a security check.
-	sum := sha1.Sum(der)
 	return hex.EncodeToString(sum[:])
 }
 

@@ -1,7 +1,6 @@
 package certs_test
 
 import (
-	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -556,14 +555,12 @@ func TestBundleNeverPrintsPrivateKey(t *testing.T) {
 func TestFingerprints(t *testing.T) {
 	der := fixtures(t).rsa.Cert.Raw
 	sha256Sum := sha256.Sum256(der)
-	sha1Sum := sha1.Sum(der)
 	tests := []struct {
 		name string
 		got  string
 		want []byte
 	}{
 		{"Fingerprint is the lowercase hex SHA-256 of the DER", certs.Fingerprint(der), sha256Sum[:]},
-		{"SHA1Fingerprint is the lowercase hex SHA-1 of the DER", certs.SHA1Fingerprint(der), sha1Sum[:]},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 )
 
 func TestTC3VerifierReproducesReferenceVectors(t *testing.T) {
-	// §1.6: the worked example's payload, canonical request and key chain.
+	// The reference's signing example: its payload, canonical request and key chain.
 	body := `{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}`
 	if got, want := sha256Hex([]byte(body)), "35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064"; got != want {
 		t.Fatalf("payload hash %s, want %s", got, want)

@@ -41,7 +41,6 @@ const (
 	CodeCertificateDeployPending       = "FailedOperation.CertificateDeployHasPendingRecord"
 	CodeCertificateDeployNotExist      = "FailedOperation.CertificateDeployNotExist"
 	CodeRateLimitExceeded              = "LimitExceeded.RateLimitExceeded"
-	CodeRequestLimitExceeded           = "RequestLimitExceeded"
 	CodeInvalidParameterRegionNotEmpty = "InvalidParameter.RegionNotEmpty"
 )
 
@@ -248,7 +247,7 @@ func classifyUnknownCode(code string) Class {
 	return ClassTransient
 }
 
-// codeClasses lists every code in the API reference (§1.5, §1.10, §1.11 and
+// codeClasses lists every code in the API reference (signature, public and SSL codes and
 // the per-action lists) plus the client's own codes.
 var codeClasses = map[string]Class{
 	// Client-side.
@@ -263,7 +262,7 @@ var codeClasses = map[string]Class{
 	"ClientError.IOError":             ClassTransient,
 	"ClientError.CircuitBreakerError": ClassTransient,
 
-	// Public codes (§1.10).
+	// Public codes.
 	"ActionOffline":                    ClassTerminal,
 	"AuthFailure.InvalidAuthorization": ClassTerminal,
 	"AuthFailure.InvalidSecretId":      ClassTerminal,
@@ -306,7 +305,7 @@ var codeClasses = map[string]Class{
 	"UnsupportedProtocol":                               ClassTerminal,
 	"UnsupportedRegion":                                 ClassTerminal,
 
-	// SSL business codes (§1.11).
+	// SSL business codes.
 	"AuthFailure":               ClassTerminal,
 	"FailedOperation.AuthError": ClassTerminal,
 	// Only named as an example in the reference's Error structure.

@@ -11,8 +11,8 @@ import (
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 )
 
-// referenceCodes lists every error code in the API reference (§1.5, §1.10,
-// §1.11, the per-action lists and the Error structure's example) and the
+// referenceCodes lists every error code in the API reference (signature, public and SSL
+// codes, the per-action lists and the Error structure's example) and the
 // client's own codes, with the class a reconciler must see.
 var referenceCodes = []struct {
 	code string
@@ -30,7 +30,7 @@ var referenceCodes = []struct {
 	{"ClientError.IOError", ClassTransient},
 	{"ClientError.CircuitBreakerError", ClassTransient},
 
-	// §1.10 public codes (including the §1.5 signature codes).
+	// Public codes, including the signature codes.
 	{"ActionOffline", ClassTerminal},
 	{"AuthFailure.InvalidAuthorization", ClassTerminal},
 	{"AuthFailure.InvalidSecretId", ClassTerminal},
@@ -70,7 +70,7 @@ var referenceCodes = []struct {
 	{"UnsupportedProtocol", ClassTerminal},
 	{"UnsupportedRegion", ClassTerminal},
 
-	// §1.11 SSL business codes.
+	// SSL business codes.
 	{"AuthFailure", ClassTerminal},
 	{"FailedOperation.AuthError", ClassTerminal},
 	{"FailedOperation.AutoRenewCertificateTypeInvalid", ClassTerminal},

@@ -112,7 +112,7 @@ func always(status int, body string) func(int, recordedRequest) (int, string) {
 	return func(int, recordedRequest) (int, string) { return status, body }
 }
 
-// verifyTC3 recomputes the signature as the reference (§1.5) describes.
+// verifyTC3 recomputes the signature as the reference describes.
 func verifyTC3(r *http.Request, body []byte, secretKey string) error {
 	auth := r.Header.Get("Authorization")
 	const prefix = "TC3-HMAC-SHA256 Credential="
@@ -151,7 +151,7 @@ func verifyTC3(r *http.Request, body []byte, secretKey string) error {
 	return nil
 }
 
-// tc3Signature continues the key derivation from SecretDate (§1.5 step 3).
+// tc3Signature continues the key derivation from SecretDate, as the reference's third signing step does.
 func tc3Signature(secretDate []byte, service, stringToSign string) string {
 	secretService := hmacSHA256(secretDate, service)
 	secretSigning := hmacSHA256(secretService, "tc3_request")

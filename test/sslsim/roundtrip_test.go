@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -131,7 +132,16 @@ func ok[T any](v T, err error) func(*testing.T) T {
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
+// ok2 is ok for calls with two results.
+func ok2[T, U any](v T, u U, err error) func(*testing.T) (T, U) {
+	return func(t *testing.T) (T, U) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v, u
+	}
+}
 
 func wantErrCode(t *testing.T, err error, code string) {
 	t.Helper()
@@ -140,62 +150,81 @@ func wantErrCode(t *testing.T, err error, code string) {
 	}
 }
 
-func TestRoundTripCertificateActions(t *testing.T) {
+func TestRoundTripCertificateVerbs(t *testing.T) {
 	ctx := context.Background()
 	rt := newRoundTrip(t, nil, nil)
 	c := rtLeaf(t)
-	up := ok(rt.api.UploadCertificate(ctx, &tencentcloud.UploadCertificateRequest{
-		CertificatePublicKey: string(c.FullChainPEM), CertificatePrivateKey: string(c.KeyPEM),
-		Alias: "web", Tags: []tencentcloud.Tag{{TagKey: "k", TagValue: "v"}},
+	up := ok(rt.api.Upload(ctx, tencentcloud.UploadInput{
+		CertificatePEM: string(c.FullChainPEM), PrivateKeyPEM: string(c.KeyPEM),
+		Alias: "web", Tags: []tencentcloud.Tag{{Key: "k", Value: "v"}},
 	}))(t)
-	if len(up.CertificateId) != 8 || up.RequestId == "" {
+	if len(up.CertificateID) != 8 || up.Existing || up.RequestID == "" {
 		t.Fatalf("upload = %+v", up)
 	}
-	dup := ok(rt.api.UploadCertificate(ctx, &tencentcloud.UploadCertificateRequest{
-		CertificatePublicKey: string(c.FullChainPEM), CertificatePrivateKey: string(c.KeyPEM), Repeatable: ptr(false),
-	}))(t)
-	if dup.CertificateId != up.CertificateId || dup.RepeatCertId != up.CertificateId {
+	dup := ok(rt.api.Upload(ctx, tencentcloud.UploadInput{CertificatePEM: string(c.FullChainPEM), PrivateKeyPEM: string(c.KeyPEM)}))(t)
+	if dup.CertificateID != up.CertificateID || !dup.Existing {
 		t.Fatalf("duplicate upload = %+v, want the existing ID", dup)
 	}
-	exist := ok(rt.api.CheckCertificateExist(ctx, &tencentcloud.CheckCertificateExistRequest{CertificatePublicKey: string(c.CertPEM)}))(t)
-	if exist.RepeatCertId != up.CertificateId {
-		t.Fatalf("CheckCertificateExist = %+v", exist)
+	if n := len(rt.sim.Certificates()); n != 1 {
+		t.Fatalf("%d certificates after uploading the same content twice, want 1", n)
 	}
-	detail := ok(rt.api.DescribeCertificateDetail(ctx, &tencentcloud.DescribeCertificateDetailRequest{CertificateId: up.CertificateId}))(t)
-	if detail.CertFingerprint == nil || *detail.CertFingerprint != rt.sim.Certificates()[0].Fingerprint ||
-		detail.Domain != "example.com" || detail.CertEndTime == nil || *detail.CertEndTime != "2100-01-01 08:00:00" {
-		t.Fatalf("detail = %+v", detail)
-	}
-	list := ok(rt.api.DescribeCertificates(ctx, &tencentcloud.DescribeCertificatesRequest{SearchKey: "web", Limit: 10}))(t)
-	if list.TotalCount != 1 || list.Certificates[0].CertificateId != up.CertificateId {
-		t.Fatalf("list = %+v", list)
-	}
-	muted := ok(rt.api.ModifyCertificatesExpiringNotificationSwitch(ctx, &tencentcloud.ModifyCertificatesExpiringNotificationSwitchRequest{
-		CertificateIds: []string{up.CertificateId}, SwitchStatus: 1}))(t)
-	if len(muted.CertificateIds) != 1 || !rt.sim.Certificates()[0].IgnoreExpiryNotification {
-		t.Fatalf("muting = %+v", muted)
-	}
-
-	if err := rt.sim.Bind("cdn", "cdn.example.com", up.CertificateId); err != nil {
+	// The other reading of the reference: a duplicate is refused and looked up instead.
+	if err := rt.sim.SetFaults(sslsim.Faults{Rules: []sslsim.FaultRule{{Action: "UploadCertificate", Code: tencentcloud.CodeCertificateExists, Times: 1}}}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := rt.api.DeleteCertificate(ctx, &tencentcloud.DeleteCertificateRequest{CertificateId: up.CertificateId})
+	refused := ok(rt.api.Upload(ctx, tencentcloud.UploadInput{CertificatePEM: string(c.FullChainPEM), PrivateKeyPEM: string(c.KeyPEM)}))(t)
+	if refused.CertificateID != up.CertificateID || !refused.Existing {
+		t.Fatalf("refused duplicate upload = %+v, want the existing ID", refused)
+	}
+
+	detail := ok(rt.api.Describe(ctx, up.CertificateID))(t)
+	if detail.ID != up.CertificateID || detail.Domain != "example.com" || detail.Status != 1 ||
+		detail.NotAfter == nil || !detail.NotAfter.Equal(time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)) ||
+		detail.NotBefore == nil || detail.CertificatePEM == "" {
+		t.Fatalf("detail = %+v", detail)
+	}
+	tags, found := ok2(rt.api.Tags(ctx, up.CertificateID))(t)
+	if !found || tags["k"] != "v" {
+		t.Fatalf("tags = %v, %v", tags, found)
+	}
+	if _, found := ok2(rt.api.Tags(ctx, "missing1"))(t); found {
+		t.Fatal("a missing certificate has tags")
+	}
+	if err := rt.api.MuteExpiry(ctx, []string{up.CertificateID}); err != nil || !rt.sim.Certificates()[0].IgnoreExpiryNotification {
+		t.Fatalf("muting = %v", err)
+	}
+
+	if err := rt.sim.Bind("cdn", "cdn.example.com", up.CertificateID); err != nil {
+		t.Fatal(err)
+	}
+	other := rtLeaf(t)
+	free := ok(rt.api.Upload(ctx, tencentcloud.UploadInput{CertificatePEM: string(other.FullChainPEM), PrivateKeyPEM: string(other.KeyPEM)}))(t).CertificateID
+	inUse := ok(rt.api.InUse(ctx, []string{up.CertificateID, free}))(t)
+	if !inUse[up.CertificateID] || inUse[free] {
+		t.Fatalf("in use = %v", inUse)
+	}
+	err := rt.api.Delete(ctx, up.CertificateID)
 	wantErrCode(t, err, "FailedOperation.DeleteResourceFailed")
-	async := ok(rt.api.DeleteCertificate(ctx, &tencentcloud.DeleteCertificateRequest{CertificateId: up.CertificateId, IsCheckResource: true}))(t)
-	if async.DeleteResult || async.TaskId == nil {
-		t.Fatalf("asynchronous delete = %+v", async)
+	if !tencentcloud.IsStillBound(err) {
+		t.Fatalf("a bound certificate's refusal is not IsStillBound: %v", err)
 	}
-	free := ok(rt.api.UploadCertificate(ctx, &tencentcloud.UploadCertificateRequest{
-		CertificatePublicKey: string(c.FullChainPEM), CertificatePrivateKey: string(c.KeyPEM)}))(t)
-	deleted := ok(rt.api.DeleteCertificate(ctx, &tencentcloud.DeleteCertificateRequest{CertificateId: free.CertificateId}))(t)
-	if !deleted.DeleteResult {
-		t.Fatalf("delete = %+v", deleted)
+	if err := rt.api.Delete(ctx, free); err != nil {
+		t.Fatal(err)
 	}
-	_, err = rt.api.DescribeCertificateDetail(ctx, &tencentcloud.DescribeCertificateDetailRequest{CertificateId: free.CertificateId})
+	_, err = rt.api.Describe(ctx, free)
 	wantErrCode(t, err, tencentcloud.CodeCertificateNotFound)
 	if !tencentcloud.IsNotFound(err) {
 		t.Fatalf("a missing certificate is classified %s", tencentcloud.Classify(err))
 	}
+}
+
+// itemStates maps a record's items by target.
+func itemStates(rec tencentcloud.Record) map[string]tencentcloud.ItemStatus {
+	out := map[string]tencentcloud.ItemStatus{}
+	for _, it := range rec.Items {
+		out[it.Target] = it.Status
+	}
+	return out
 }
 
 func TestRoundTripDeployRetryAndRollback(t *testing.T) {
@@ -204,76 +233,73 @@ func TestRoundTripDeployRetryAndRollback(t *testing.T) {
 		o.Faults.Targets = []sslsim.TargetFault{{ResourceType: "cdn", Target: "cdn.example.com", Message: "busy", Attempts: 1}}
 	}, nil)
 	c := rtLeaf(t)
-	cert := ok(rt.api.UploadCertificate(ctx, &tencentcloud.UploadCertificateRequest{
-		CertificatePublicKey: string(c.FullChainPEM), CertificatePrivateKey: string(c.KeyPEM)}))(t).CertificateId
+	cert := ok(rt.api.Upload(ctx, tencentcloud.UploadInput{CertificatePEM: string(c.FullChainPEM), PrivateKeyPEM: string(c.KeyPEM)}))(t).CertificateID
 
-	_, err := rt.api.DeployCertificateInstance(ctx, &tencentcloud.DeployCertificateInstanceRequest{
-		CertificateId: cert, InstanceIdList: []string{"lb-1|lbl-1"}, ResourceType: "clb"})
+	_, err := rt.api.StartDeploy(ctx, tencentcloud.DeployInput{CertificateID: cert, ResourceType: "clb", Targets: []string{"lb-1|lbl-1"}})
 	wantErrCode(t, err, tencentcloud.CodeInvalidParameterRegionNotEmpty)
 
-	clb := ok(rt.api.DeployCertificateInstance(ctx, &tencentcloud.DeployCertificateInstanceRequest{
-		Region: "ap-guangzhou", CertificateId: cert, InstanceIdList: []string{"lb-1|lbl-1", "lb-1|lbl-2|a.example.com"}, ResourceType: "clb"}))(t)
-	if clb.DeployRecordId == 0 || clb.DeployStatus != 1 {
+	entries := []string{"lb-1|lbl-1", "lb-1|lbl-2|A.example.com"}
+	clb := ok(rt.api.StartDeploy(ctx, tencentcloud.DeployInput{CertificateID: cert, ResourceType: "clb", Region: "ap-guangzhou", Targets: entries}))(t)
+	if clb.RecordID == 0 || clb.Existing {
 		t.Fatalf("deploy = %+v", clb)
 	}
-	again := ok(rt.api.DeployCertificateInstance(ctx, &tencentcloud.DeployCertificateInstanceRequest{
-		Region: "ap-guangzhou", CertificateId: cert, InstanceIdList: []string{"lb-1|lbl-1"}, ResourceType: "clb"}))(t)
-	if again.DeployStatus != 0 || again.DeployRecordId != clb.DeployRecordId {
+	again := ok(rt.api.StartDeploy(ctx, tencentcloud.DeployInput{CertificateID: cert, ResourceType: "clb", Region: "ap-guangzhou", Targets: entries[:1]}))(t)
+	if !again.Existing || again.RecordID != clb.RecordID {
 		t.Fatalf("second deploy = %+v, want the running task", again)
 	}
-	running := ok(rt.api.DescribeHostDeployRecordDetail(ctx, &tencentcloud.DescribeHostDeployRecordDetailRequest{
-		DeployRecordId: tencentcloud.FlexString(clb.DeployRecordId.String())}))(t)
-	if running.RunningTotalCount != 2 {
-		t.Fatalf("detail = %+v, want 2 running", running)
+	ref := tencentcloud.RecordRef{Kind: tencentcloud.RecordDeploy, ID: clb.RecordID, ResourceType: "clb", Region: "ap-guangzhou"}
+	running := itemStates(ok(rt.api.Record(ctx, ref))(t))
+	for _, e := range entries {
+		if s, found := running[tencentcloud.TargetKey("clb", e)]; !found || (s != tencentcloud.ItemPending && s != tencentcloud.ItemRunning) {
+			t.Fatalf("running record %v lacks %s as running", running, e)
+		}
 	}
 	rt.settle()
-	done := ok(rt.api.DescribeHostDeployRecordDetail(ctx, &tencentcloud.DescribeHostDeployRecordDetailRequest{
-		DeployRecordId: tencentcloud.FlexString(clb.DeployRecordId.String()), Limit: 200}))(t)
-	if done.SuccessTotalCount != 2 || len(done.DeployRecordDetailList[0].Url) == 0 {
-		t.Fatalf("detail = %+v, want 2 successes with URLs", done)
-	}
-	records := ok(rt.api.DescribeHostDeployRecord(ctx, &tencentcloud.DescribeHostDeployRecordRequest{CertificateId: cert}))(t)
-	if records.TotalCount != 1 || records.DeployRecordList[0].Region != "ap-guangzhou" {
-		t.Fatalf("records = %+v", records)
+	done := ok(rt.api.Record(ctx, ref))(t)
+	if len(done.Items) != 2 || done.Items[0].Status != tencentcloud.ItemSucceeded || done.Items[1].Status != tencentcloud.ItemSucceeded || done.RequestID == "" {
+		t.Fatalf("record = %+v, want 2 successes", done)
 	}
 
-	cdn := ok(rt.api.DeployCertificateInstance(ctx, &tencentcloud.DeployCertificateInstanceRequest{
-		CertificateId: cert, InstanceIdList: []string{"cdn.example.com|on"}, ResourceType: "cdn"}))(t)
+	cdn := ok(rt.api.StartDeploy(ctx, tencentcloud.DeployInput{CertificateID: cert, ResourceType: "cdn", Targets: []string{"cdn.example.com|on"}}))(t)
+	cdnRef := tencentcloud.RecordRef{Kind: tencentcloud.RecordDeploy, ID: cdn.RecordID, ResourceType: "cdn"}
 	rt.settle()
-	failed := ok(rt.api.DescribeHostDeployRecordDetail(ctx, &tencentcloud.DescribeHostDeployRecordDetailRequest{
-		DeployRecordId: tencentcloud.FlexString(cdn.DeployRecordId.String())}))(t)
-	if failed.FailedTotalCount != 1 || failed.DeployRecordDetailList[0].ErrorMsg != "busy" {
-		t.Fatalf("detail = %+v, want the injected failure", failed)
+	failed := ok(rt.api.Record(ctx, cdnRef))(t)
+	if len(failed.Items) != 1 || failed.Items[0].Status != tencentcloud.ItemFailed || failed.Items[0].Message != "busy" ||
+		failed.Items[0].Target != tencentcloud.TargetKey("cdn", "cdn.example.com|on") {
+		t.Fatalf("record = %+v, want the injected failure", failed)
 	}
-	ok(rt.api.DeployCertificateRecordRetry(ctx, &tencentcloud.DeployCertificateRecordRetryRequest{DeployRecordId: cdn.DeployRecordId}))(t)
+	if id := ok(rt.api.Retry(ctx, cdnRef))(t); id == "" {
+		t.Fatal("retry has no RequestId")
+	}
 	rt.settle()
-	retried := ok(rt.api.DescribeHostDeployRecordDetail(ctx, &tencentcloud.DescribeHostDeployRecordDetailRequest{
-		DeployRecordId: tencentcloud.FlexString(cdn.DeployRecordId.String())}))(t)
-	if retried.SuccessTotalCount != 1 {
+	if retried := ok(rt.api.Record(ctx, cdnRef))(t); retried.Items[0].Status != tencentcloud.ItemSucceeded {
 		t.Fatalf("after retry = %+v", retried)
 	}
-	_, err = rt.api.DeployCertificateRecordRetry(ctx, &tencentcloud.DeployCertificateRecordRetryRequest{DeployRecordId: cdn.DeployRecordId})
+	_, err = rt.api.Retry(ctx, cdnRef)
 	wantErrCode(t, err, "FailedOperation.CertificateDeployRetryStatusInvalid")
 
-	back := ok(rt.api.DeployCertificateRecordRollback(ctx, &tencentcloud.DeployCertificateRecordRollbackRequest{DeployRecordId: clb.DeployRecordId}))(t)
-	if back.DeployRecordId == 0 || back.DeployRecordId == clb.DeployRecordId {
+	back := ok(rt.api.Rollback(ctx, ref))(t)
+	if back.RecordID == 0 || back.RecordID == clb.RecordID {
 		t.Fatalf("rollback = %+v", back)
 	}
 	rt.settle()
 	if b, _ := rt.sim.State().Binding("clb", "lb-1|lbl-1"); b.CertificateID != "" {
 		t.Fatalf("after rollback the listener serves %q", b.CertificateID)
 	}
+	_, err = rt.api.Record(ctx, tencentcloud.RecordRef{Kind: tencentcloud.RecordDeploy, ID: 999999})
+	if !tencentcloud.IsNotFound(err) {
+		t.Fatalf("a missing record: %v (%s)", err, tencentcloud.Classify(err))
+	}
 }
 
-func TestRoundTripUpdateActions(t *testing.T) {
+func TestRoundTripUpdateVerbs(t *testing.T) {
 	ctx := context.Background()
 	rt := newRoundTrip(t, func(o *sslsim.Options) {
 		o.Faults.Targets = []sslsim.TargetFault{{ResourceType: "cdn", Target: "cdn.example.com", Attempts: 1}}
 	}, nil)
 	upload := func() string {
 		c := rtLeaf(t)
-		return ok(rt.api.UploadCertificate(ctx, &tencentcloud.UploadCertificateRequest{
-			CertificatePublicKey: string(c.FullChainPEM), CertificatePrivateKey: string(c.KeyPEM)}))(t).CertificateId
+		return ok(rt.api.Upload(ctx, tencentcloud.UploadInput{CertificatePEM: string(c.FullChainPEM), PrivateKeyPEM: string(c.KeyPEM)}))(t).CertificateID
 	}
 	old, next := upload(), upload()
 	for _, b := range [][2]string{{"clb", "lb-1|lbl-1"}, {"cdn", "cdn.example.com"}} {
@@ -281,115 +307,84 @@ func TestRoundTripUpdateActions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	req := &tencentcloud.UpdateCertificateInstanceRequest{
-		OldCertificateId: old, CertificateId: next, ResourceTypes: []string{"clb", "cdn"},
-		ResourceTypesRegions: []tencentcloud.ResourceTypeRegions{{ResourceType: "clb", Regions: []string{"ap-guangzhou"}}},
-	}
-	first := ok(rt.api.UpdateCertificateInstance(ctx, req))(t)
-	if first.DeployRecordId != 0 || len(first.UpdateSyncProgress) != 2 {
+	in := tencentcloud.UpdateInput{OldCertificateID: old, CertificateID: next, ResourceTypes: []string{"clb", "cdn"},
+		Regions: map[string][]string{"clb": {"ap-guangzhou"}}}
+	if first := ok(rt.api.StartUpdate(ctx, in))(t); first.RecordID != 0 {
 		t.Fatalf("first update call = %+v, want 0 while being created", first)
 	}
-	created := ok(rt.api.UpdateCertificateInstance(ctx, req))(t)
-	if created.DeployRecordId == 0 || created.DeployStatus != 1 {
+	created := ok(rt.api.StartUpdate(ctx, in))(t)
+	if created.RecordID == 0 || created.Existing {
 		t.Fatalf("second update call = %+v", created)
 	}
 	rt.settle()
-	id := tencentcloud.FlexString(created.DeployRecordId.String())
-	detail := ok(rt.api.DescribeHostUpdateRecordDetail(ctx, &tencentcloud.DescribeHostUpdateRecordDetailRequest{DeployRecordId: id, Limit: "10", Offset: "0"}))(t)
-	if detail.TotalCount != 2 || detail.FailedTotalCount != 1 || len(detail.RecordDetailList) != 2 {
-		t.Fatalf("update detail = %+v, want the cdn item failed", detail)
+	ref := tencentcloud.RecordRef{Kind: tencentcloud.RecordUpdate, ID: created.RecordID}
+	rec := ok(rt.api.Record(ctx, ref))(t)
+	states := itemStates(rec)
+	if len(rec.Items) != 2 || states["lb-1|lbl-1"] != tencentcloud.ItemSucceeded || states["cdn.example.com"] != tencentcloud.ItemFailed {
+		t.Fatalf("update record = %+v, want the cdn item failed", rec)
 	}
-	records := ok(rt.api.DescribeHostUpdateRecord(ctx, &tencentcloud.DescribeHostUpdateRecordRequest{OldCertificateId: old}))(t)
-	if records.TotalCount != 1 || records.DeployRecordList[0].CertId != next {
-		t.Fatalf("update records = %+v", records)
+	for _, it := range rec.Items {
+		if it.CertificateID != next || it.OldCertificateID != old || !strings.HasPrefix(it.Name, it.ResourceType+" ") {
+			t.Errorf("item %+v", it)
+		}
 	}
-	ok(rt.api.UpdateCertificateRecordRetry(ctx, &tencentcloud.UpdateCertificateRecordRetryRequest{DeployRecordId: created.DeployRecordId}))(t)
+	ok(rt.api.Retry(ctx, ref))(t)
 	rt.settle()
-	back := ok(rt.api.UpdateCertificateRecordRollback(ctx, &tencentcloud.UpdateCertificateRecordRollbackRequest{DeployRecordId: created.DeployRecordId}))(t)
-	if back.DeployRecordId == 0 {
+	if states := itemStates(ok(rt.api.Record(ctx, ref))(t)); states["cdn.example.com"] != tencentcloud.ItemSucceeded {
+		t.Fatalf("after retry %v", states)
+	}
+	back := ok(rt.api.Rollback(ctx, ref))(t)
+	if back.RecordID == 0 {
 		t.Fatalf("rollback = %+v", back)
 	}
 	rt.settle()
 	if b, _ := rt.sim.State().Binding("cdn", "cdn.example.com"); b.CertificateID != old {
 		t.Fatalf("after rollback cdn serves %q, want %s", b.CertificateID, old)
 	}
-
-	renewed := rtLeaf(t)
-	uuReq := &tencentcloud.UploadUpdateCertificateInstanceRequest{
-		OldCertificateId: old, ResourceTypes: []string{"clb"},
-		CertificatePublicKey: string(renewed.FullChainPEM), CertificatePrivateKey: string(renewed.KeyPEM),
-		ResourceTypesRegions: []tencentcloud.ResourceTypeRegions{{ResourceType: "clb", Regions: []string{"ap-guangzhou"}}},
-	}
-	var uu *tencentcloud.UploadUpdateCertificateInstanceResponse
-	for uu == nil || uu.DeployRecordId == 0 {
-		uu = ok(rt.api.UploadUpdateCertificateInstance(ctx, uuReq))(t)
-	}
-	rt.settle()
-	passes := ok(rt.api.DescribeHostUploadUpdateRecordDetail(ctx, &tencentcloud.DescribeHostUploadUpdateRecordDetailRequest{DeployRecordId: uu.DeployRecordId}))(t)
-	if len(passes.DeployRecordDetail) != 1 || passes.DeployRecordDetail[0].SuccessTotalCount != 1 {
-		t.Fatalf("in-place update passes = %+v", passes)
-	}
-	if got := rt.sim.Certificates()[0].CertificatePEM; got != string(renewed.FullChainPEM) {
-		t.Fatal("the in-place update did not replace the content")
+	_, err := rt.api.StartUpdate(ctx, tencentcloud.UpdateInput{OldCertificateID: next, CertificateID: old, ResourceTypes: []string{"vod"}})
+	if !tencentcloud.IsNothingToUpdate(err) {
+		t.Fatalf("an update with nothing bound: %v", err)
 	}
 }
 
-func TestRoundTripInstanceLists(t *testing.T) {
+func TestRoundTripBindings(t *testing.T) {
 	ctx := context.Background()
 	rt := newRoundTrip(t, nil, nil)
 	c := rtLeaf(t)
-	cert := ok(rt.api.UploadCertificate(ctx, &tencentcloud.UploadCertificateRequest{
-		CertificatePublicKey: string(c.FullChainPEM), CertificatePrivateKey: string(c.KeyPEM)}))(t).CertificateId
-	for _, b := range [][2]string{
+	cert := ok(rt.api.Upload(ctx, tencentcloud.UploadInput{CertificatePEM: string(c.FullChainPEM), PrivateKeyPEM: string(c.KeyPEM)}))(t).CertificateID
+	bound := [][2]string{
 		{"clb", "lb-1|lbl-1"}, {"clb", "lb-1|lbl-2|a.example.com"}, {"cdn", "cdn.example.com"}, {"waf", "waf.example.com"},
 		{"teo", "teo.example.com"}, {"live", "live.example.com"}, {"vod", "vod.example.com"}, {"tke", "cls-1|default|tls"},
 		{"cos", "ap-guangzhou|assets-1250000000|cos.example.com"}, {"apigateway", "service-1|gw.example.com"},
 		{"ddos", "bgpip-1|ddos.example.com|443"},
-	} {
+	}
+	for _, b := range bound {
 		if err := rt.sim.Bind(b[0], b[1], cert); err != nil {
 			t.Fatal(err)
 		}
 	}
-	clb := ok(rt.api.DescribeHostClbInstanceList(ctx, &tencentcloud.DescribeHostClbInstanceListRequest{CertificateId: cert}))(t)
-	if clb.TotalCount != 1 || clb.InstanceList[0].Listeners[0].Certificate == nil || clb.InstanceList[0].Listeners[0].Certificate.CertId != cert ||
-		clb.InstanceList[0].Listeners[1].Rules[0].Certificate == nil || clb.InstanceList[0].Listeners[1].Rules[0].Certificate.CertId != cert {
-		t.Fatalf("clb list = %+v", clb)
-	}
-	cdn := ok(rt.api.DescribeHostCdnInstanceList(ctx, &tencentcloud.DescribeHostCdnInstanceListRequest{CertificateId: cert}))(t)
-	tke := ok(rt.api.DescribeHostTkeInstanceList(ctx, &tencentcloud.DescribeHostTkeInstanceListRequest{CertificateId: cert}))(t)
-	teo := ok(rt.api.DescribeHostTeoInstanceList(ctx, &tencentcloud.DescribeHostTeoInstanceListRequest{CertificateId: cert}))(t)
-	waf := ok(rt.api.DescribeHostWafInstanceList(ctx, &tencentcloud.DescribeHostWafInstanceListRequest{CertificateId: cert}))(t)
-	live := ok(rt.api.DescribeHostLiveInstanceList(ctx, &tencentcloud.DescribeHostLiveInstanceListRequest{CertificateId: cert}))(t)
-	vod := ok(rt.api.DescribeHostVodInstanceList(ctx, &tencentcloud.DescribeHostVodInstanceListRequest{CertificateId: cert}))(t)
-	ddos := ok(rt.api.DescribeHostDdosInstanceList(ctx, &tencentcloud.DescribeHostDdosInstanceListRequest{CertificateId: cert}))(t)
-	cos := ok(rt.api.DescribeHostCosInstanceList(ctx, &tencentcloud.DescribeHostCosInstanceListRequest{CertificateId: cert}))(t)
-	apigw := ok(rt.api.DescribeHostApiGatewayInstanceList(ctx, &tencentcloud.DescribeHostApiGatewayInstanceListRequest{CertificateId: cert}))(t)
-	lh := ok(rt.api.DescribeHostLighthouseInstanceList(ctx, &tencentcloud.DescribeHostLighthouseInstanceListRequest{CertificateId: cert}))(t)
-	checks := []struct {
-		name string
-		got  string
-	}{
-		{"cdn", cdn.InstanceList[0].CertId},
-		{"tke", tke.InstanceList[0].NamespaceList[0].SecretList[0].CertId},
-		{"teo", teo.InstanceList[0].CertId},
-		{"waf", waf.InstanceList[0].CertId},
-		{"live", live.InstanceList[0].CertId},
-		{"vod", vod.InstanceList[0].CertId},
-		{"ddos", ddos.InstanceList[0].CertId},
-		{"cos", cos.InstanceList[0].CertId},
-		{"apigateway", apigw.InstanceList[0].CertId},
-	}
-	for _, c := range checks {
-		if c.got != cert {
-			t.Errorf("%s list reports %q, want %s", c.name, c.got, cert)
+	for _, b := range bound {
+		got := ok(rt.api.Bindings(ctx, b[0], cert))(t)
+		if got.Serving[tencentcloud.TargetKey(b[0], b[1])] != cert || got.RequestID == "" {
+			t.Errorf("%s bindings %v lack %s", b[0], got.Serving, b[1])
 		}
 	}
-	if lh.TotalCount != 1 || lh.InstanceList[0].Domain[0] != "lh.example.com" {
-		t.Errorf("lighthouse list = %+v", lh)
+	if _, err := rt.api.Bindings(ctx, "lighthouse", cert); !errors.Is(err, tencentcloud.ErrUnobservable) {
+		t.Errorf("lighthouse: %v, want ErrUnobservable", err)
 	}
-	deployed := ok(rt.api.DescribeDeployedResources(ctx, &tencentcloud.DescribeDeployedResourcesRequest{CertificateIds: []string{cert}, ResourceType: "clb"}))(t)
-	if len(deployed.DeployedResources) != 1 || deployed.DeployedResources[0].Count != 1 || deployed.DeployedResources[0].Resources[0] != "lb-1" {
-		t.Fatalf("deployed resources = %+v", deployed)
+	for _, b := range bound {
+		if err := rt.sim.Bind(b[0], b[1], ""); err != nil {
+			t.Fatal(err)
+		}
+		if b[0] == "vod" {
+			// vod is seen only through its instance list.
+			if inUse := ok(rt.api.InUse(ctx, []string{cert}))(t); !inUse[cert] {
+				t.Fatal("a certificate bound only to vod is not in use")
+			}
+		}
+	}
+	if inUse := ok(rt.api.InUse(ctx, []string{cert}))(t); inUse[cert] {
+		t.Fatal("an unbound certificate is in use")
 	}
 }
 
@@ -406,7 +401,7 @@ func (h headerRewriter) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestRoundTripErrorPaths(t *testing.T) {
 	ctx := context.Background()
 	list := func(api tencentcloud.API) error {
-		_, err := api.DescribeCertificates(ctx, &tencentcloud.DescribeCertificatesRequest{Limit: 1})
+		_, _, err := api.Tags(ctx, "none")
 		return err
 	}
 	base := newRoundTrip(t, nil, nil)
@@ -467,7 +462,7 @@ func TestRoundTripErrorPaths(t *testing.T) {
 			err = list(limited.api)
 		}
 		wantErrCode(t, err, tencentcloud.CodeRateLimitExceeded)
-		if !tencentcloud.IsThrottled(err) {
+		if tencentcloud.Classify(err) != tencentcloud.ClassThrottled {
 			t.Fatalf("classified %s, want throttled", tencentcloud.Classify(err))
 		}
 	})
