@@ -15,7 +15,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
-	"github.com/certsync/tencent-cert-operator/controllers"
+	"github.com/certsync/tencent-cert-operator/internal/controller"
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 )
 
@@ -47,8 +47,8 @@ func main() {
 
 	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
 		Scheme:                 scheme,
-		Cache:                  controllers.CacheOptions(watchNamespace),
-		Client:                 controllers.ClientOptions(),
+		Cache:                  controller.CacheOptions(watchNamespace),
+		Client:                 controller.ClientOptions(),
 		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
 		HealthProbeBindAddress: probeAddr,
 		LeaderElection:         leaderElect,
@@ -69,7 +69,7 @@ func main() {
 		Metrics:  apiMetrics,
 		Logger:   ctrl.Log.WithName("tencentcloud"),
 	})
-	if err := controllers.Setup(mgr, controllers.Options{Cloud: cloud}); err != nil {
+	if err := controller.Setup(mgr, controller.Options{Cloud: cloud}); err != nil {
 		log.Error(err, "Failed to set up controllers")
 		os.Exit(1)
 	}

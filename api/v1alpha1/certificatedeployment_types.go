@@ -269,32 +269,15 @@ type CertificateDeploymentStatus struct {
 	// +optional
 	CertificateID string `json:"certificateId,omitempty"`
 
-	// DeployingCertificateID is the certificate of the running deployment, while one runs.
+	// Record follows the running deployment task, or the last one.
 	// +optional
-	DeployingCertificateID string `json:"deployingCertificateId,omitempty"`
-
-	// DeployRecordID is the deployment record being polled, or the last one. It is written
-	// before polling so that a restarted operator resumes the task instead of creating another.
-	// +optional
-	DeployRecordID int64 `json:"deployRecordId,omitempty"`
-
-	// RollbackRecordID is the record of a rollback, when failurePolicy is Rollback.
-	// +optional
-	RollbackRecordID int64 `json:"rollbackRecordId,omitempty"`
-
-	// DeployStartTime is when the running deployment record was created.
-	// +optional
-	DeployStartTime *metav1.Time `json:"deployStartTime,omitempty"`
+	Record *RecordStatus `json:"record,omitempty"`
 
 	// FailedCertificateID is the certificate whose last deployment failed. It is not deployed
 	// again until the spec or the certificate changes or a reconcile is requested, so that a
 	// failing target cannot cause a loop of deployment tasks; drift checks pause meanwhile.
 	// +optional
 	FailedCertificateID string `json:"failedCertificateId,omitempty"`
-
-	// Retries is how many times failed targets of the current record were retried.
-	// +optional
-	Retries int32 `json:"retries,omitempty"`
 
 	// Targets reports each target, in the order of spec.targets.
 	// +kubebuilder:validation:MaxItems=200
@@ -333,7 +316,7 @@ type CertificateDeploymentStatus struct {
 // +kubebuilder:printcolumn:name="Region",type=string,JSONPath=`.spec.region`
 // +kubebuilder:printcolumn:name="Certificate ID",type=string,JSONPath=`.status.certificateId`
 // +kubebuilder:printcolumn:name="Targets",type=string,JSONPath=`.status.summary`
-// +kubebuilder:printcolumn:name="Record",type=integer,JSONPath=`.status.deployRecordId`,priority=1
+// +kubebuilder:printcolumn:name="Record",type=integer,JSONPath=`.status.record.id`,priority=1
 // +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].message`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type CertificateDeployment struct {

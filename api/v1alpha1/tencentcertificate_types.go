@@ -190,51 +190,6 @@ type CertificateHistoryEntry struct {
 	LastDeleteAttempt *metav1.Time `json:"lastDeleteAttempt,omitempty"`
 }
 
-// UpdatePhase is the phase of an UpdateCertificateInstance task.
-type UpdatePhase string
-
-const (
-	// UpdateCreating means Tencent is still creating the task (it answered record ID 0).
-	UpdateCreating UpdatePhase = "Creating"
-	// UpdateRunning means the task's items are being deployed.
-	UpdateRunning UpdatePhase = "Running"
-	// UpdateSucceeded means every bound resource now uses the new certificate.
-	UpdateSucceeded UpdatePhase = "Succeeded"
-	// UpdateFailed means some items failed after all retries.
-	UpdateFailed UpdatePhase = "Failed"
-)
-
-// UpdateStatus tracks the switch of bound resources from the superseded certificate to the new
-// one. It is written before polling so that a restarted operator resumes the same task.
-type UpdateStatus struct {
-	// OldCertificateID is the certificate resources are switched from.
-	OldCertificateID string `json:"oldCertificateId"`
-	// CertificateID is the certificate resources are switched to.
-	CertificateID string `json:"certificateId"`
-	// RecordID is the update record's ID; 0 while Tencent is still creating the task.
-	// +optional
-	RecordID int64 `json:"recordId,omitempty"`
-	// Phase of the task.
-	Phase UpdatePhase `json:"phase"`
-	// Retries is how many times failed items were retried.
-	// +optional
-	Retries int32 `json:"retries,omitempty"`
-	// Total, Succeeded, Failed and Running count the task's items.
-	// +optional
-	Total int32 `json:"total,omitempty"`
-	// +optional
-	Succeeded int32 `json:"succeeded,omitempty"`
-	// +optional
-	Failed int32 `json:"failed,omitempty"`
-	// +optional
-	Running int32 `json:"running,omitempty"`
-	// StartTime is when the task was requested.
-	// +optional
-	StartTime *metav1.Time `json:"startTime,omitempty"`
-	// CompletionTime is when the task reached Succeeded or Failed.
-	// +optional
-	CompletionTime *metav1.Time `json:"completionTime,omitempty"`
-}
 
 // TencentCertificateStatus is the observed state of a TencentCertificate.
 type TencentCertificateStatus struct {
@@ -281,10 +236,15 @@ type TencentCertificateStatus struct {
 	// +optional
 	History []CertificateHistoryEntry `json:"history,omitempty"`
 
+	// CredentialsRef is the credentials Secret the certificate was uploaded or adopted with.
+	// CertificateDeployments of this certificate that name no credentials use the same.
+	// +optional
+	CredentialsRef *LocalObjectReference `json:"credentialsRef,omitempty"`
+
 	// Update tracks the switch of bound resources to the current certificate, when
 	// spec.rotation.updateBoundResources asks for one.
 	// +optional
-	Update *UpdateStatus `json:"update,omitempty"`
+	Update *RecordStatus `json:"update,omitempty"`
 
 	// CleanupAttempts counts the attempts to delete the uploaded certificates while this object
 	// is being deleted. After a bounded number the object is released and what was left behind
@@ -356,9 +316,23 @@ const (
 	ReasonCleanupBlocked = "CleanupBlocked"
 	// ReasonCleanupAbandoned means the object was released with certificates left behind.
 	ReasonCleanupAbandoned = "CleanupAbandoned"
-	// ReasonOldCertificateDeleted means a certificate was deleted, or deliberately kept because
-	// another uploader owns it.
+	// ReasonOldCertificateDeleted means a superseded certificate was deleted.
 	ReasonOldCertificateDeleted = "OldCertificateDeleted"
+	// ReasonOldCertificateKept means a certificate was deliberately kept because another
+	// uploader owns it.
+	ReasonOldCertificateKept = "OldCertificateKept"
+)
+
+// Housekeeping conditions of a TencentCertificate. Each reports one side job of a rotation and
+// is present once that job had something to do; none of them delays deployments, which read
+// only status.certificateId.
+const (
+	// BoundResourcesUpdatedCondition reports the switch of bound resources to the new certificate.
+	BoundResourcesUpdatedCondition = "BoundResourcesUpdated"
+	// OldCertificatesHandledCondition reports muting and deleting superseded certificates.
+	OldCertificatesHandledCondition = "OldCertificatesHandled"
+	// IngressSecretSyncedCondition reports the Secret that TKE Ingresses read the ID from.
+	IngressSecretSyncedCondition = "IngressSecretSynced"
 )
 
 // Finalizer is set on objects whose deletion must clean up in Tencent Cloud.

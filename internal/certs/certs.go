@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"time"
@@ -85,6 +86,9 @@ type Error struct {
 	Reason string
 	// Message is the condition message.
 	Message string
+	// ValidFrom is when a CertificateNotYetValid certificate becomes valid, so that the
+	// caller can wait for it instead of giving up.
+	ValidFrom time.Time
 }
 
 // Error returns the message.
@@ -97,7 +101,11 @@ func Parse(in Input) (*Bundle, error) {
 	s := &state{in: in}
 	for _, c := range checks {
 		if reason, message, failed := c(s); failed {
-			return nil, &Error{Reason: reason, Message: message}
+			e := &Error{Reason: reason, Message: message}
+			if reason == CertificateNotYetValid {
+				e.ValidFrom = s.leaf().NotBefore
+			}
+			return nil, e
 		}
 	}
 	return s.bundle(), nil
@@ -141,3 +149,17 @@ func (Redacted) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redactedT
 
 // MarshalJSON encodes the value as "[redacted]".
 func (Redacted) MarshalJSON() ([]byte, error) { return []byte(`"` + redactedText + `"`), nil }
+
+// Leaf returns the first certificate of a PEM bundle, or nil when there is none. It is for
+// reading certificates Tencent Cloud returns, not for validating input: Parse does that.
+func Leaf(pemText string) *x509.Certificate {
+	block, _ := pem.Decode([]byte(pemText))
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil
+	}
+	c, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return nil
+	}
+	return c
+}

@@ -136,7 +136,7 @@ type UpdateInput struct {
 type Task struct {
 	RecordID int64
 	// Existing means a task for the same certificate and type was already running and
-	// RecordID is that task's (deploy only).
+	// RecordID is that task's.
 	Existing  bool
 	RequestID string
 }

@@ -46,7 +46,8 @@ func (c *client) StartUpdate(ctx context.Context, in UpdateInput) (Task, error) 
 	if err != nil {
 		return Task{}, err
 	}
-	return Task{RecordID: int64(resp.DeployRecordId), RequestID: resp.RequestId}, nil
+	// DeployStatus 0 with an ID names an update already running; the caller checks it is its own.
+	return Task{RecordID: int64(resp.DeployRecordId), Existing: resp.DeployStatus == 0 && resp.DeployRecordId > 0, RequestID: resp.RequestId}, nil
 }
 
 func (c *client) Record(ctx context.Context, ref RecordRef) (Record, error) {
@@ -145,5 +146,6 @@ func (c *client) Rollback(ctx context.Context, ref RecordRef) (Task, error) {
 	if err != nil {
 		return Task{}, err
 	}
-	return Task{RecordID: int64(resp.DeployRecordId), RequestID: resp.RequestId}, nil
+	// DeployStatus 0 with an ID names an update already running; the caller checks it is its own.
+	return Task{RecordID: int64(resp.DeployRecordId), Existing: resp.DeployStatus == 0 && resp.DeployRecordId > 0, RequestID: resp.RequestId}, nil
 }

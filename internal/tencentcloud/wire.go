@@ -174,6 +174,9 @@ type deployCertificateInstanceRequest struct {
 	CertificateId  string   `json:"CertificateId"`
 	InstanceIdList []string `json:"InstanceIdList"`
 	ResourceType   string   `json:"ResourceType,omitempty"`
+	// IsCache 0 validates against live instance data: the cache Tencent keeps by default is
+	// up to half an hour old and refuses listeners and domains created since.
+	IsCache int `json:"IsCache"`
 }
 
 // taskResponse is the answer of the calls that create a task.

@@ -354,8 +354,12 @@ func printState(ctx context.Context, c client.Client, w io.Writer) (string, erro
 	}
 	fmt.Fprintln(tw, "\nNAME\tREADY\tTYPE\tREGION\tCERTIFICATE ID\tTARGETS\tRECORD")
 	for _, cd := range cds.Items {
+		var record int64
+		if cd.Status.Record != nil {
+			record = cd.Status.Record.ID
+		}
 		fmt.Fprintf(tw, "certificatedeployment/%s\t%s\t%s\t%s\t%s\t%s\t%d\n", cd.Name, readyOf(cd.Status.Conditions),
-			cd.Spec.ResourceType, cd.Spec.Region, cd.Status.CertificateID, cd.Status.Summary, cd.Status.DeployRecordID)
+			cd.Spec.ResourceType, cd.Spec.Region, cd.Status.CertificateID, cd.Status.Summary, record)
 	}
 	fmt.Fprintln(tw, "\nDEPLOYMENT\tTARGET\tSTATE\tPREVIOUS CERTIFICATE")
 	for _, cd := range cds.Items {

@@ -1,4 +1,4 @@
-package controllers_test
+package integration_test
 
 import (
 	"context"
@@ -92,13 +92,13 @@ func TestRotationSwitchesBoundResources(t *testing.T) {
 		tc = h.getCertificate("web")
 		g.Expect(tc.Status.CertificateID).NotTo(Equal(oldID))
 		g.Expect(tc.Status.Update).NotTo(BeNil())
-		g.Expect(tc.Status.Update.Phase).To(Equal(sslv1alpha1.UpdateSucceeded))
+		g.Expect(tc.Status.Update.Phase).To(Equal(sslv1alpha1.RecordSucceeded))
 	}).WithTimeout(30 * time.Second).Should(Succeed())
 	h.waitCurrent(tc)
 	newID := tc.Status.CertificateID
 
 	g.Expect(tc.Status.Fingerprint).To(Equal(certs.Fingerprint(second.Cert.Raw)))
-	g.Expect(tc.Status.Update.RecordID).To(BeNumerically(">", 0))
+	g.Expect(tc.Status.Update.ID).To(BeNumerically(">", 0))
 	g.Expect(tc.Status.Update.OldCertificateID).To(Equal(oldID))
 	g.Expect(tc.Status.Update.Succeeded).To(Equal(int32(2)))
 	g.Expect(tc.Status.History).To(HaveLen(1))
@@ -181,7 +181,7 @@ func TestPartialUpdateFailureIsReportedThenRetried(t *testing.T) {
 	tc.Annotations = map[string]string{sslv1alpha1.ReconcileRequestAnnotation: "retry-1"}
 	g.Expect(h.k8s.Patch(h.ctx, tc, patch)).To(Succeed())
 	h.waitCurrent(tc)
-	g.Expect(tc.Status.Update.Phase).To(Equal(sslv1alpha1.UpdateSucceeded))
+	g.Expect(tc.Status.Update.Phase).To(Equal(sslv1alpha1.RecordSucceeded))
 	g.Expect(tc.Status.LastHandledReconcileAt).To(Equal("retry-1"))
 	g.Expect(h.sim.State().BoundTo(tc.Status.CertificateID)).To(HaveLen(2))
 	g.Expect(h.sim.Calls().Total("UpdateCertificateRecordRetry")).To(Equal(1))
@@ -272,18 +272,18 @@ func TestAdoptedCertificateIsDescribedNeverUploadedOrDeleted(t *testing.T) {
 	api, err := tencentcloud.NewFactory(tencentcloud.FactoryOptions{Endpoint: h.simURL}).
 		For(context.Background(), &tencentcloud.Credentials{SecretID: testSecretID, SecretKey: testSecretKey})
 	g.Expect(err).NotTo(HaveOccurred())
-	up, err := api.UploadCertificate(context.Background(), &tencentcloud.UploadCertificateRequest{
-		CertificatePublicKey: string(cert.FullChainPEM), CertificatePrivateKey: string(cert.KeyPEM)})
+	up, err := api.Upload(context.Background(), tencentcloud.UploadInput{
+		CertificatePEM: string(cert.FullChainPEM), PrivateKeyPEM: string(cert.KeyPEM)})
 	g.Expect(err).NotTo(HaveOccurred())
 	h.sim.ResetCalls()
 
 	tc := &sslv1alpha1.TencentCertificate{
 		ObjectMeta: metav1.ObjectMeta{Namespace: h.ns, Name: "legacy"},
-		Spec:       sslv1alpha1.TencentCertificateSpec{CertificateID: up.CertificateId},
+		Spec:       sslv1alpha1.TencentCertificateSpec{CertificateID: up.CertificateID},
 	}
 	g.Expect(h.k8s.Create(h.ctx, tc)).To(Succeed())
 	h.waitCurrent(tc)
-	g.Expect(tc.Status.CertificateID).To(Equal(up.CertificateId))
+	g.Expect(tc.Status.CertificateID).To(Equal(up.CertificateID))
 	g.Expect(tc.Status.Fingerprint).To(Equal(certs.Fingerprint(cert.Cert.Raw)))
 	g.Expect(tc.Status.DNSNames).To(ConsistOf("legacy.example.com"))
 	g.Expect(tc.Status.NotAfter).NotTo(BeNil())
@@ -488,16 +488,16 @@ func TestRestartDuringUpdateResumesTheSameRecord(t *testing.T) {
 	g.Eventually(func(g Gomega) {
 		u := h.getCertificate("web").Status.Update
 		g.Expect(u).NotTo(BeNil())
-		g.Expect(u.RecordID).NotTo(BeZero())
-		g.Expect(u.Phase).To(Equal(sslv1alpha1.UpdateRunning))
+		g.Expect(u.ID).NotTo(BeZero())
+		g.Expect(u.Phase).To(Equal(sslv1alpha1.RecordRunning))
 	}).WithTimeout(30 * time.Second).Should(Succeed())
-	record := h.getCertificate("web").Status.Update.RecordID
+	record := h.getCertificate("web").Status.Update.ID
 
 	h.stopManager()
 	h.startManager()
 	h.waitCurrent(tc)
-	g.Expect(tc.Status.Update.RecordID).To(Equal(record))
-	g.Expect(tc.Status.Update.Phase).To(Equal(sslv1alpha1.UpdateSucceeded))
+	g.Expect(tc.Status.Update.ID).To(Equal(record))
+	g.Expect(tc.Status.Update.Phase).To(Equal(sslv1alpha1.RecordSucceeded))
 	updates := 0
 	for _, rec := range h.sim.State().Records {
 		if rec.Kind == "update" {
@@ -577,12 +577,12 @@ func TestFailedUpdateItemsAreRetriedAutomatically(t *testing.T) {
 	h.waitCurrent(tc)
 	g.Expect(h.sim.Bind("clb", "lb-web|lbl-plain", tc.Status.CertificateID)).To(Succeed())
 	h.rotateSecret("web-tls", issue(t, "www.example.com"))
-	g.Eventually(func() sslv1alpha1.UpdatePhase {
+	g.Eventually(func() sslv1alpha1.RecordPhase {
 		if u := h.getCertificate("web").Status.Update; u != nil {
 			return u.Phase
 		}
 		return ""
-	}).WithTimeout(30 * time.Second).Should(Equal(sslv1alpha1.UpdateSucceeded))
+	}).WithTimeout(30 * time.Second).Should(Equal(sslv1alpha1.RecordSucceeded))
 	tc = h.getCertificate("web")
 	g.Expect(tc.Status.Update.Retries).To(Equal(int32(1)))
 	h.waitEvent(sslv1alpha1.ReasonUpdateInProgress, "busy")

@@ -1,4 +1,4 @@
-package controllers_test
+package integration_test
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
-	"github.com/certsync/tencent-cert-operator/controllers"
+	"github.com/certsync/tencent-cert-operator/internal/controller/certificatedeployment"
 	"github.com/certsync/tencent-cert-operator/internal/testenv"
 	"github.com/certsync/tencent-cert-operator/test/sslsim"
 )
@@ -149,7 +149,7 @@ func TestFailedTargetSucceedsOnRetry(t *testing.T) {
 	g := NewWithT(t)
 	cd := h.createDeployment("clb", "clb", "ap-guangzhou", everyType[0].targets)
 	h.waitCurrent(cd)
-	g.Expect(cd.Status.Retries).To(Equal(int32(1)))
+	g.Expect(cd.Status.Record.Retries).To(Equal(int32(1)))
 	g.Expect(cd.Status.Summary).To(Equal("3/3"))
 	g.Expect(h.sim.Calls().Count("DeployCertificateRecordRetry", "Success")).To(Equal(1))
 	g.Expect(deployRecords(h.sim, tc.Status.CertificateID, "clb")).To(Equal(1))
@@ -174,7 +174,7 @@ func TestPersistentFailureRollsBack(t *testing.T) {
 	})
 	h.waitCondition(cd, sslv1alpha1.DegradedCondition, metav1.ConditionTrue, sslv1alpha1.ReasonRolledBack)
 	h.waitCondition(cd, sslv1alpha1.ReadyCondition, metav1.ConditionFalse, sslv1alpha1.ReasonRolledBack)
-	g.Expect(cd.Status.RollbackRecordID).NotTo(BeZero())
+	g.Expect(cd.Status.Record.RollbackID).NotTo(BeZero())
 	g.Expect(h.sim.State().BoundTo(prev.Status.CertificateID)).To(HaveLen(3), "all targets are back on the previous certificate")
 	g.Expect(cd.Status.Targets).To(ContainElement(HaveField("State", sslv1alpha1.TargetRolledBack)))
 	g.Expect(cd.Status.Targets).To(ContainElement(HaveField("State", sslv1alpha1.TargetFailed)))
@@ -281,13 +281,13 @@ func TestRestartMidPollResumesTheSameRecord(t *testing.T) {
 	g := NewWithT(t)
 	cd := h.createDeployment("clb", "clb", "ap-guangzhou", everyType[0].targets)
 	h.waitCondition(cd, sslv1alpha1.ReconcilingCondition, metav1.ConditionTrue, sslv1alpha1.ReasonDeployInProgress)
-	g.Eventually(func() int64 { return h.getDeployment("clb").Status.DeployRecordID }).ShouldNot(BeZero())
-	record := h.getDeployment("clb").Status.DeployRecordID
+	g.Eventually(func() int64 { return recordID(h.getDeployment("clb")) }).ShouldNot(BeZero())
+	record := recordID(h.getDeployment("clb"))
 
 	h.stopManager()
 	h.startManager()
 	h.waitCurrent(cd)
-	g.Expect(cd.Status.DeployRecordID).To(Equal(record))
+	g.Expect(recordID(cd)).To(Equal(record))
 	g.Expect(deployRecords(h.sim, tc.Status.CertificateID, "clb")).To(Equal(1))
 	g.Expect(h.sim.Calls().Count("DeployCertificateInstance", "Success")).To(Equal(1))
 }
@@ -305,7 +305,7 @@ func BenchmarkFiftyTargetCLBDeployment(b *testing.B) {
 	h, _ := deploymentHarness(b, func(c *harnessConfig) {
 		c.sim.Inventory = &sslsim.Inventory{CLB: []sslsim.LoadBalancer{lb}}
 		c.sim.DeployDuration = 2 * time.Second
-		c.options.CertificateDeployment = controllers.CertificateDeploymentOptions{}
+		c.options.CertificateDeployment = certificatedeployment.Options{}
 	})
 	total := time.Duration(0)
 	for i := 0; i < b.N; i++ {
@@ -363,4 +363,12 @@ func TestCDNBillingSwitchesDeploy(t *testing.T) {
 	h.waitCurrent(cd)
 	g.Expect(cd.Status.Summary).To(Equal("2/2"))
 	g.Expect(h.sim.State().BoundTo(tc.Status.CertificateID)).To(HaveLen(2))
+}
+
+// recordID is the deployment's current record, or 0.
+func recordID(cd *sslv1alpha1.CertificateDeployment) int64 {
+	if cd.Status.Record == nil {
+		return 0
+	}
+	return cd.Status.Record.ID
 }

@@ -1,11 +1,11 @@
-package controllers
+package controller
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
@@ -21,23 +21,33 @@ var (
 	certReadyDesc = prometheus.NewDesc("tencentcertificate_ready_status",
 		"The status of the Ready condition: 1 for the condition's current value, 0 for the others.",
 		[]string{"namespace", "name", "condition"}, nil)
+	deployTargetsDesc = prometheus.NewDesc("certificatedeployment_targets",
+		"The number of targets of a CertificateDeployment in each state.",
+		[]string{"namespace", "name", "resource_type", "state"}, nil)
 )
 
-// collector computes the certificate gauges at scrape time from the informer cache, as
-// cert-manager does, so that they can never go stale.
-type collector struct {
-	reader client.Reader
+// operatorMetrics are the metrics of one manager, registered with its registry.
+type operatorMetrics struct {
+	deployOutcomes *prometheus.CounterVec
 }
 
-func registerCollectors(reg prometheus.Registerer, reader client.Reader) error {
-	for _, c := range []prometheus.Collector{&collector{reader: reader}, deployOutcomes} {
-		err := reg.Register(c)
-		var are prometheus.AlreadyRegisteredError
-		if err != nil && !errors.As(err, &are) {
-			return err
+func newMetrics(reg prometheus.Registerer, reader client.Reader) (*operatorMetrics, error) {
+	m := &operatorMetrics{deployOutcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "certificatedeployment_deploy_outcomes_total",
+		Help: "Finished deployment records by resource type and outcome (Succeeded, DeployFailed or RolledBack).",
+	}, []string{"resource_type", "outcome"})}
+	for _, c := range []prometheus.Collector{&collector{reader: reader}, m.deployOutcomes} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return m, nil
+}
+
+// collector computes the gauges at scrape time from the informer cache, as cert-manager does,
+// so that they can never go stale.
+type collector struct {
+	reader client.Reader
 }
 
 // Describe sends the metric descriptions.
@@ -85,7 +95,7 @@ func (c *collector) collectCertificates(ctx context.Context, ch chan<- prometheu
 				float64(tc.Status.NotAfter.Unix()), tc.Namespace, tc.Name, tc.Status.CertificateID)
 		}
 		status := "Unknown"
-		if ready := (conditions{list: &tc.Status.Conditions}).ready(); ready != nil {
+		if ready := apimeta.FindStatusCondition(tc.Status.Conditions, sslv1alpha1.ReadyCondition); ready != nil {
 			status = string(ready.Status)
 		}
 		for _, v := range []string{"True", "False", "Unknown"} {
@@ -97,13 +107,3 @@ func (c *collector) collectCertificates(ctx context.Context, ch chan<- prometheu
 		}
 	}
 }
-
-var (
-	deployOutcomes = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "certificatedeployment_deploy_outcomes_total",
-		Help: "Finished deployment records by resource type and outcome (Succeeded, DeployFailed or RolledBack).",
-	}, []string{"resource_type", "outcome"})
-	deployTargetsDesc = prometheus.NewDesc("certificatedeployment_targets",
-		"The number of targets of a CertificateDeployment in each state.",
-		[]string{"namespace", "name", "resource_type", "state"}, nil)
-)

@@ -1,4 +1,4 @@
-package controllers_test
+package integration_test
 
 import (
 	"bytes"
@@ -27,7 +27,8 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
-	"github.com/certsync/tencent-cert-operator/controllers"
+	controllers "github.com/certsync/tencent-cert-operator/internal/controller"
+	"github.com/certsync/tencent-cert-operator/internal/controller/tencentcertificate"
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 	"github.com/certsync/tencent-cert-operator/internal/testcerts"
 	"github.com/certsync/tencent-cert-operator/internal/testenv"
@@ -85,7 +86,7 @@ func newHarness(t testing.TB, mutate ...func(*harnessConfig)) *harness {
 	g := NewWithT(t)
 	cfg := harnessConfig{
 		sim: sslsim.Options{Credentials: map[string]string{testSecretID: testSecretKey}, DeployDuration: 300 * time.Millisecond},
-		options: controllers.Options{TencentCertificate: controllers.TencentCertificateOptions{
+		options: controllers.Options{TencentCertificate: tencentcertificate.Options{
 			ResyncInterval: time.Minute, PollInterval: 100 * time.Millisecond, MaxPollInterval: 500 * time.Millisecond,
 			CleanupBackoff: 100 * time.Millisecond, OldCertificateRecheck: 500 * time.Millisecond,
 		}},

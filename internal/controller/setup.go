@@ -1,4 +1,6 @@
-package controllers
+// Package controller wires the operator's reconcilers into a manager: their options, the
+// manager's cache and client settings, and the metrics computed at scrape time.
+package controller
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
@@ -10,6 +12,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
+	"github.com/certsync/tencent-cert-operator/internal/controller/certificatedeployment"
+	"github.com/certsync/tencent-cert-operator/internal/controller/tencentcertificate"
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 )
 
@@ -20,9 +24,9 @@ type Options struct {
 	// Clock is the time source; nil means the real clock.
 	Clock clock.Clock
 	// TencentCertificate tunes the TencentCertificate controller.
-	TencentCertificate TencentCertificateOptions
+	TencentCertificate tencentcertificate.Options
 	// CertificateDeployment tunes the CertificateDeployment controller.
-	CertificateDeployment CertificateDeploymentOptions
+	CertificateDeployment certificatedeployment.Options
 	// Metrics receives the operator's metrics; nil means controller-runtime's registry,
 	// which the manager serves.
 	Metrics prometheus.Registerer
@@ -65,31 +69,34 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 	if c == nil {
 		c = clock.RealClock{}
 	}
-	tc := &TencentCertificateReconciler{
+	reg := opts.Metrics
+	if reg == nil {
+		reg = metrics.Registry
+	}
+	m, err := newMetrics(reg, mgr.GetCache())
+	if err != nil {
+		return err
+	}
+	recorder := mgr.GetEventRecorder("tencent-cert-operator")
+	tc := &tencentcertificate.Reconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
 		Cloud:     opts.Cloud,
-		Recorder:  mgr.GetEventRecorder("tencent-cert-operator"),
+		Recorder:  recorder,
 		Clock:     c,
 		Options:   opts.TencentCertificate,
 	}
 	if err := tc.SetupWithManager(mgr); err != nil {
 		return err
 	}
-	cd := &CertificateDeploymentReconciler{
+	cd := &certificatedeployment.Reconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
 		Cloud:     opts.Cloud,
-		Recorder:  tc.Recorder,
+		Recorder:  recorder,
 		Clock:     c,
 		Options:   opts.CertificateDeployment,
+		Outcomes:  m.deployOutcomes,
 	}
-	if err := cd.SetupWithManager(mgr); err != nil {
-		return err
-	}
-	reg := opts.Metrics
-	if reg == nil {
-		reg = metrics.Registry
-	}
-	return registerCollectors(reg, mgr.GetCache())
+	return cd.SetupWithManager(mgr)
 }

@@ -1,0 +1,265 @@
+// Package tencentcertificate reconciles TencentCertificates: it keeps a TLS Secret uploaded to
+// the Tencent Cloud SSL service, or adopts an existing certificate, and handles rotation, old
+// certificates and deletion.
+package tencentcertificate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
+	"github.com/certsync/tencent-cert-operator/internal/certs"
+	"github.com/certsync/tencent-cert-operator/internal/reconcile"
+	"github.com/certsync/tencent-cert-operator/internal/records"
+	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
+)
+
+// Field indexes on TencentCertificates, so that a Secret event finds its objects without a scan.
+const (
+	indexSecretRef        = "tencentcertificate.spec.secretRef"
+	indexCredentialsRef   = "tencentcertificate.spec.credentialsRef"
+	indexIngressSecretRef = "tencentcertificate.spec.ingressSecret"
+)
+
+// Options tune timing; the zero value gives production defaults.
+type Options struct {
+	// ResyncInterval is how often a Ready object is looked at again; the look costs no API call.
+	ResyncInterval time.Duration
+	// PollInterval is the first delay between polls of an update record; it grows to MaxPollInterval.
+	PollInterval    time.Duration
+	MaxPollInterval time.Duration
+	// UpdateRetryLimit is how many times failed items of an update record are retried; a
+	// negative value turns retries off.
+	UpdateRetryLimit int32
+	// CleanupAttempts is how many times deletion tries to remove bound certificates before it
+	// releases the object, and CleanupBackoff the first delay between tries.
+	CleanupAttempts int32
+	CleanupBackoff  time.Duration
+	// OldCertificateRecheck is how often a superseded certificate that is still bound is
+	// checked again for deletion.
+	OldCertificateRecheck time.Duration
+	// MaxConcurrentReconciles is how many objects are reconciled at once.
+	MaxConcurrentReconciles int
+}
+
+func (o *Options) defaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&o.ResyncInterval, 10*time.Minute)
+	def(&o.PollInterval, 2*time.Second)
+	def(&o.MaxPollInterval, time.Minute)
+	def(&o.CleanupBackoff, 10*time.Second)
+	def(&o.OldCertificateRecheck, 5*time.Minute)
+	if o.UpdateRetryLimit == 0 {
+		o.UpdateRetryLimit = 3
+	}
+	if o.CleanupAttempts == 0 {
+		o.CleanupAttempts = 6
+	}
+	if o.MaxConcurrentReconciles == 0 {
+		o.MaxConcurrentReconciles = 4
+	}
+}
+
+// Reconciler keeps a TLS Secret uploaded to the Tencent SSL service.
+type Reconciler struct {
+	client.Client
+	// APIReader reads from the API server, bypassing the cache.
+	APIReader client.Reader
+	Cloud     tencentcloud.Factory
+	Recorder  events.EventRecorder
+	Clock     clock.PassiveClock
+	Options   Options
+}
+
+// run carries what one reconcile learned between its steps.
+type run struct {
+	obj    *sslv1alpha1.TencentCertificate
+	bundle *certs.Bundle
+	api    tencentcloud.API
+	// requeue asks for an earlier look than the resync, for work that is not an error.
+	requeue time.Duration
+	// events are emitted once, when the reconcile ends.
+	events []records.Note
+}
+
+func (r *run) note(warning bool, reason, format string, args ...any) {
+	r.events = append(r.events, records.Note{Warning: warning, Reason: reason, Message: fmt.Sprintf(format, args...)})
+}
+
+// +kubebuilder:rbac:groups=ssl.certsync.io,resources=tencentcertificates,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=ssl.certsync.io,resources=tencentcertificates/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=ssl.certsync.io,resources=tencentcertificates/finalizers,verbs=update
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch;create;update;patch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile runs the steps that bring one TencentCertificate to its desired state and writes
+// its status once, at the end.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
+	obj := &sslv1alpha1.TencentCertificate{}
+	if err := r.Get(ctx, req.NamespacedName, obj); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	base := obj.DeepCopy()
+	rn := &run{obj: obj}
+	defer func() { result, retErr = r.finish(ctx, base, rn, retErr) }()
+
+	if !obj.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, r.reconcileDelete(ctx, rn)
+	}
+	obj.Status.CredentialsRef = obj.Spec.CredentialsRef
+	for _, step := range []func(context.Context, *run) error{
+		r.reconcileSource,
+		r.reconcileFinalizer,
+		r.reconcileUpload,
+	} {
+		if err := step(ctx, rn); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
+	// Housekeeping: each step reports in its own condition, and one failing does not stop the
+	// others. Deployments read only the published certificate, so none of this delays them.
+	return ctrl.Result{}, errors.Join(
+		r.reconcileIngressSecret(ctx, rn),
+		r.reconcileHousekeeping(ctx, rn),
+	)
+}
+
+// reconcileHousekeeping switches bound resources first and handles old certificates only
+// once the switch ended, so that nothing still bound to them is muted or deleted early.
+func (r *Reconciler) reconcileHousekeeping(ctx context.Context, run *run) error {
+	if err := r.reconcileUpdate(ctx, run); err != nil {
+		return err
+	}
+	return r.reconcileOldCertificates(ctx, run)
+}
+
+// cloud returns the SSL API client for the object's credentials, resolving them on first use
+// so that a reconcile with nothing to do never reads them.
+func (r *Reconciler) cloud(ctx context.Context, run *run) (tencentcloud.API, error) {
+	if run.api == nil {
+		api, err := reconcile.Client(ctx, r.Client, r.Cloud, run.obj.Namespace, run.obj.Spec.CredentialsRef)
+		if err != nil {
+			return nil, err
+		}
+		run.api = api
+	}
+	return run.api, nil
+}
+
+// fresh fails when the object this reconcile works on is not the latest version, so that no
+// creating call is built on a status older than the last one written.
+func (r *Reconciler) fresh(run *run) func(context.Context) error {
+	return func(ctx context.Context) error {
+		current, err := reconcile.Current(ctx, r.APIReader, run.obj)
+		if err != nil {
+			return err
+		}
+		if !current {
+			return errStale
+		}
+		return nil
+	}
+}
+
+// errStale ends a reconcile that started from an outdated object; its status write then fails
+// its precondition and the object is looked at again at once.
+var errStale = reconcile.NewProgressing(sslv1alpha1.ReasonProgressing, "Reading the latest version of the object", 200*time.Millisecond)
+
+// finish turns the reconcile's outcome into conditions, events and a result, and writes the
+// status when it changed.
+func (r *Reconciler) finish(ctx context.Context, base *sslv1alpha1.TencentCertificate, run *run, err error) (ctrl.Result, error) {
+	obj := run.obj
+	for _, e := range run.events {
+		eventType := corev1.EventTypeNormal
+		if e.Warning {
+			eventType = corev1.EventTypeWarning
+		}
+		r.Recorder.Eventf(obj, nil, eventType, e.Reason, "Reconcile", "%s", e.Message)
+	}
+	if err == nil && !obj.DeletionTimestamp.IsZero() {
+		// The finalizer is gone; the object disappears with no status left to write.
+		return ctrl.Result{}, nil
+	}
+	conds := reconcile.Conditions{List: &obj.Status.Conditions, Generation: obj.Generation}
+	result, retErr, observed := conds.Apply(firstOutcome(err), sslv1alpha1.ReasonSucceeded, readyMessage(obj))
+	if observed {
+		obj.Status.ObservedGeneration = obj.Generation
+		obj.Status.LastHandledReconcileAt = obj.Annotations[sslv1alpha1.ReconcileRequestAnnotation]
+	}
+	if err == nil {
+		result.RequeueAfter = reconcile.Jitter(r.Options.ResyncInterval)
+		if run.requeue > 0 && run.requeue < result.RequeueAfter {
+			result.RequeueAfter = run.requeue
+		}
+	}
+	reconcile.EmitReadyTransition(r.Recorder, obj, base.Status.Conditions, obj.Status.Conditions, err)
+	return reconcile.Finish(ctx, r.Client, base, obj, func(o client.Object) any { return o.(*sslv1alpha1.TencentCertificate).Status }, result, retErr)
+}
+
+// firstOutcome picks the error that decides Ready when housekeeping steps failed together.
+func firstOutcome(err error) error {
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
+		for _, e := range joined.Unwrap() {
+			if e != nil {
+				return e
+			}
+		}
+	}
+	return err
+}
+
+func readyMessage(obj *sslv1alpha1.TencentCertificate) string {
+	if obj.Spec.CertificateID != "" {
+		return fmt.Sprintf("Adopted certificate %s", obj.Status.CertificateID)
+	}
+	if u := obj.Status.Update; u != nil && u.Phase == sslv1alpha1.RecordSucceeded && u.CertificateID == obj.Status.CertificateID {
+		return fmt.Sprintf("Certificate %s is uploaded and %d bound resources were switched to it", obj.Status.CertificateID, u.Succeeded)
+	}
+	return fmt.Sprintf("Certificate %s is uploaded", obj.Status.CertificateID)
+}
+
+// SetupWithManager registers the controller. Secrets are watched as metadata only, so the
+// operator never caches the data of Secrets it does not use.
+func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
+	r.Options.defaults()
+	if r.Clock == nil {
+		r.Clock = clock.RealClock{}
+	}
+	ref := func(field string, get func(*sslv1alpha1.TencentCertificate) *sslv1alpha1.LocalObjectReference) error {
+		return reconcile.IndexReference(mgr, &sslv1alpha1.TencentCertificate{}, field, get)
+	}
+	if err := errors.Join(
+		ref(indexSecretRef, func(o *sslv1alpha1.TencentCertificate) *sslv1alpha1.LocalObjectReference { return o.Spec.SecretRef }),
+		ref(indexCredentialsRef, func(o *sslv1alpha1.TencentCertificate) *sslv1alpha1.LocalObjectReference { return o.Spec.CredentialsRef }),
+		ref(indexIngressSecretRef, func(o *sslv1alpha1.TencentCertificate) *sslv1alpha1.LocalObjectReference { return o.Spec.IngressSecret }),
+	); err != nil {
+		return err
+	}
+	newList := func() client.ObjectList { return &sslv1alpha1.TencentCertificateList{} }
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&sslv1alpha1.TencentCertificate{}, builder.WithPredicates(
+			predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		Owns(&corev1.Secret{}, builder.OnlyMetadata).
+		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(
+			reconcile.EnqueueByIndex(mgr.GetClient(), newList, indexSecretRef, indexCredentialsRef, indexIngressSecretRef))).
+		WithOptions(controller.Options{MaxConcurrentReconciles: r.Options.MaxConcurrentReconciles}).
+		Named("tencentcertificate").
+		Complete(r)
+}

@@ -1,0 +1,169 @@
+package tencentcertificate
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
+	"github.com/certsync/tencent-cert-operator/internal/certs"
+	"github.com/certsync/tencent-cert-operator/internal/reconcile"
+	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
+)
+
+// historyLimit bounds status.history.
+const historyLimit = 10
+
+// reconcileUpload uploads the Secret's certificate when its fingerprint differs from the one in
+// status, and moves a replaced certificate into status.history. With the fingerprint unchanged
+// it makes no API call. The upload is idempotent: if a crash lost the status write after an
+// earlier upload, Tencent answers with the existing certificate's ID.
+func (r *Reconciler) reconcileUpload(ctx context.Context, run *run) error {
+	if run.obj.Spec.CertificateID != "" {
+		return r.reconcileAdopt(ctx, run)
+	}
+	st := &run.obj.Status
+	b := run.bundle
+	if st.CertificateID != "" && st.Fingerprint == b.Fingerprint {
+		return nil
+	}
+	if err := r.fresh(run)(ctx); err != nil {
+		return err
+	}
+	api, err := r.cloud(ctx, run)
+	if err != nil {
+		return err
+	}
+	up, err := api.Upload(ctx, tencentcloud.UploadInput{
+		CertificatePEM: b.CertificatePEM,
+		PrivateKeyPEM:  string(b.PrivateKeyPEM),
+		Type:           string(run.obj.Spec.Type),
+		Alias:          alias(run.obj),
+		ProjectID:      run.obj.Spec.ProjectID,
+		Tags:           uploadTags(run.obj),
+	})
+	if err != nil {
+		return reconcile.Cloud("upload the certificate", err, 0)
+	}
+	id := up.CertificateID
+	previous := st.CertificateID
+	// A Secret reverted to an earlier certificate gets that certificate's ID back; it is
+	// current again, not superseded.
+	st.History = slices.DeleteFunc(st.History, func(h sslv1alpha1.CertificateHistoryEntry) bool { return h.CertificateID == id })
+	if previous != "" && previous != id {
+		pushHistory(st, sslv1alpha1.CertificateHistoryEntry{
+			CertificateID: previous, Fingerprint: st.Fingerprint, NotAfter: st.NotAfter,
+			Time: *reconcile.Now(r.Clock), State: sslv1alpha1.HistorySuperseded,
+		})
+		if rot := run.obj.Spec.Rotation; rot != nil && len(rot.UpdateBoundResources) > 0 {
+			st.Update = &sslv1alpha1.RecordStatus{
+				Kind: sslv1alpha1.RecordUpdate, Phase: sslv1alpha1.RecordCreating,
+				OldCertificateID: previous, CertificateID: id,
+			}
+		}
+	}
+	st.CertificateID = id
+	st.Fingerprint = b.Fingerprint
+	st.SerialNumber = b.SerialNumber()
+	st.NotBefore = &metav1.Time{Time: b.NotBefore()}
+	st.NotAfter = &metav1.Time{Time: b.NotAfter()}
+	st.DNSNames = b.DNSNames()
+	st.LastUploadTime = reconcile.Now(r.Clock)
+	note := fmt.Sprintf("Uploaded certificate %s for %v", id, st.DNSNames)
+	if previous != "" && previous != id {
+		note = fmt.Sprintf("Uploaded certificate %s, replacing %s", id, previous)
+	}
+	run.note(false, sslv1alpha1.ReasonUploaded, "%s (RequestId %s)", note, up.RequestID)
+	log.FromContext(ctx).Info("Uploaded certificate", "certificateID", id, "previous", previous, "requestID", up.RequestID)
+	return nil
+}
+
+// reconcileAdopt checks that an adopted certificate exists and copies its details into status,
+// once per generation. It never uploads or deletes.
+func (r *Reconciler) reconcileAdopt(ctx context.Context, run *run) error {
+	obj := run.obj
+	st := &obj.Status
+	if st.CertificateID == obj.Spec.CertificateID && st.ObservedGeneration == obj.Generation &&
+		st.LastHandledReconcileAt == obj.Annotations[sslv1alpha1.ReconcileRequestAnnotation] {
+		return nil
+	}
+	api, err := r.cloud(ctx, run)
+	if err != nil {
+		return err
+	}
+	d, err := api.Describe(ctx, obj.Spec.CertificateID)
+	if err != nil {
+		if tencentcloud.IsNotFound(err) {
+			return reconcile.NewTerminal(sslv1alpha1.ReasonCertificateNotFound, fmt.Sprintf("Certificate %s does not exist in Tencent Cloud", obj.Spec.CertificateID))
+		}
+		return reconcile.Cloud("describe the adopted certificate", err, 0)
+	}
+	st.CertificateID = obj.Spec.CertificateID
+	st.NotBefore, st.NotAfter = metaTime(d.NotBefore), metaTime(d.NotAfter)
+	// SubjectAltNames may leave out the main domain; take the union.
+	st.DNSNames = append([]string(nil), d.SubjectAltNames...)
+	if d.Domain != "" && !slices.Contains(st.DNSNames, d.Domain) {
+		st.DNSNames = append([]string{d.Domain}, st.DNSNames...)
+	}
+	if leaf := certs.Leaf(d.CertificatePEM); leaf != nil {
+		st.Fingerprint = certs.Fingerprint(leaf.Raw)
+		st.SerialNumber = certs.SerialNumber(leaf)
+		st.DNSNames = certs.DNSNames(leaf)
+		st.NotBefore, st.NotAfter = &metav1.Time{Time: leaf.NotBefore}, &metav1.Time{Time: leaf.NotAfter}
+	}
+	return nil
+}
+
+func alias(obj *sslv1alpha1.TencentCertificate) string {
+	if obj.Spec.Alias != "" {
+		return obj.Spec.Alias
+	}
+	return obj.Namespace + "/" + obj.Name
+}
+
+// uploadTags returns the user's tags, sorted for stable requests, plus the ownership tags.
+func uploadTags(obj *sslv1alpha1.TencentCertificate) []tencentcloud.Tag {
+	keys := make([]string, 0, len(obj.Spec.Tags))
+	for k := range obj.Spec.Tags {
+		if k != sslv1alpha1.TagNamespace && k != sslv1alpha1.TagName {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	tags := make([]tencentcloud.Tag, 0, len(keys)+2)
+	for _, k := range keys {
+		tags = append(tags, tencentcloud.Tag{Key: k, Value: obj.Spec.Tags[k]})
+	}
+	return append(tags,
+		tencentcloud.Tag{Key: sslv1alpha1.TagNamespace, Value: obj.Namespace},
+		tencentcloud.Tag{Key: sslv1alpha1.TagName, Value: obj.Name})
+}
+
+// pushHistory adds an entry at the front and trims the list, dropping entries that need no
+// more work before superseded ones.
+func pushHistory(st *sslv1alpha1.TencentCertificateStatus, e sslv1alpha1.CertificateHistoryEntry) {
+	h := append([]sslv1alpha1.CertificateHistoryEntry{e}, st.History...)
+	for len(h) > historyLimit {
+		drop := len(h) - 1
+		for i := len(h) - 1; i >= 0; i-- {
+			if h[i].State != sslv1alpha1.HistorySuperseded {
+				drop = i
+				break
+			}
+		}
+		h = append(h[:drop], h[drop+1:]...)
+	}
+	st.History = h
+}
+
+func metaTime(t *time.Time) *metav1.Time {
+	if t == nil {
+		return nil
+	}
+	return &metav1.Time{Time: *t}
+}
