@@ -190,7 +190,6 @@ type CertificateHistoryEntry struct {
 	LastDeleteAttempt *metav1.Time `json:"lastDeleteAttempt,omitempty"`
 }
 
-
 // TencentCertificateStatus is the observed state of a TencentCertificate.
 type TencentCertificateStatus struct {
 	// ObservedGeneration is the last generation that reached an outcome.

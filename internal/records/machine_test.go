@@ -19,7 +19,9 @@ import (
 var start = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // task deploys to targets a and b; it owns a running record covering exactly those.
-type task struct{ deploy func(context.Context, tencentcloud.API) (tencentcloud.Task, error) }
+type task struct {
+	deploy func(context.Context, tencentcloud.API) (tencentcloud.Task, error)
+}
 
 func (t task) Create(ctx context.Context, api tencentcloud.API) (tencentcloud.Task, error) {
 	return t.deploy(ctx, api)
@@ -43,7 +45,9 @@ func items(statuses ...tencentcloud.ItemStatus) tencentcloud.Record {
 	return r
 }
 
-func tcErr(code string) error { return &tencentcloud.Error{Action: "X", Code: code, Message: "m", RequestID: "r"} }
+func tcErr(code string) error {
+	return &tencentcloud.Error{Action: "X", Code: code, Message: "m", RequestID: "r"}
+}
 
 func running(kind sslv1alpha1.RecordKind, phase sslv1alpha1.RecordPhase) sslv1alpha1.RecordStatus {
 	t := metav1.NewTime(start)
@@ -115,10 +119,12 @@ func TestMachineAdvance(t *testing.T) {
 			phase: sslv1alpha1.RecordCreating, severity: ptr(reconcile.Progressing), calls: map[string]int{fake.VerbStartDeploy: 0},
 		},
 		{
-			name:    "items still running are polled again",
-			rec:     running(sslv1alpha1.RecordDeploy, sslv1alpha1.RecordRunning),
-			program: func(c *fake.Client) { c.WithRecord(map[int64]tencentcloud.Record{7: items(ok, tencentcloud.ItemPending)}, nil) },
-			phase:   sslv1alpha1.RecordRunning, id: 7, severity: ptr(reconcile.Progressing), calls: map[string]int{fake.VerbRecord: 1},
+			name: "items still running are polled again",
+			rec:  running(sslv1alpha1.RecordDeploy, sslv1alpha1.RecordRunning),
+			program: func(c *fake.Client) {
+				c.WithRecord(map[int64]tencentcloud.Record{7: items(ok, tencentcloud.ItemPending)}, nil)
+			},
+			phase: sslv1alpha1.RecordRunning, id: 7, severity: ptr(reconcile.Progressing), calls: map[string]int{fake.VerbRecord: 1},
 		},
 		{
 			name:    "all items done ends the record",
@@ -200,30 +206,36 @@ func TestMachineAdvance(t *testing.T) {
 			phase: sslv1alpha1.RecordRolledBack, id: 7, rbID: 9, notes: 1,
 		},
 		{
-			name:     "a record Tencent no longer knows is a fact to reconcile",
-			rec:      running(sslv1alpha1.RecordDeploy, sslv1alpha1.RecordRunning),
-			program:  func(c *fake.Client) { c.WithRecord(nil, tcErr(tencentcloud.CodeCertificateDeployNotExist)) },
-			phase:    sslv1alpha1.RecordRunning, id: 7, vanished: true,
-		},
-		{
-			name:    "a deploy target with no resource is a failure that no retry can fix",
+			name:    "a record Tencent no longer knows is a fact to reconcile",
 			rec:     running(sslv1alpha1.RecordDeploy, sslv1alpha1.RecordRunning),
-			policy:  records.Policy{RetryLimit: 3},
-			program: func(c *fake.Client) { c.WithRecord(map[int64]tencentcloud.Record{7: items(ok, tencentcloud.ItemNoResource)}, nil) },
-			phase:   sslv1alpha1.RecordFailed, id: 7, calls: map[string]int{fake.VerbRetry: 0}, notes: 1,
+			program: func(c *fake.Client) { c.WithRecord(nil, tcErr(tencentcloud.CodeCertificateDeployNotExist)) },
+			phase:   sslv1alpha1.RecordRunning, id: 7, vanished: true,
 		},
 		{
-			name:    "an update item with no resource had nothing to switch",
-			rec:     running(sslv1alpha1.RecordUpdate, sslv1alpha1.RecordRunning),
-			program: func(c *fake.Client) { c.WithRecord(map[int64]tencentcloud.Record{7: items(ok, tencentcloud.ItemNoResource)}, nil) },
-			phase:   sslv1alpha1.RecordSucceeded, id: 7, notes: 1,
+			name:   "a deploy target with no resource is a failure that no retry can fix",
+			rec:    running(sslv1alpha1.RecordDeploy, sslv1alpha1.RecordRunning),
+			policy: records.Policy{RetryLimit: 3},
+			program: func(c *fake.Client) {
+				c.WithRecord(map[int64]tencentcloud.Record{7: items(ok, tencentcloud.ItemNoResource)}, nil)
+			},
+			phase: sslv1alpha1.RecordFailed, id: 7, calls: map[string]int{fake.VerbRetry: 0}, notes: 1,
 		},
 		{
-			name:    "a failed rollback of an item is not retried",
-			rec:     running(sslv1alpha1.RecordDeploy, sslv1alpha1.RecordRunning),
-			policy:  records.Policy{RetryLimit: 3},
-			program: func(c *fake.Client) { c.WithRecord(map[int64]tencentcloud.Record{7: items(ok, tencentcloud.ItemRollbackFailed)}, nil) },
-			phase:   sslv1alpha1.RecordFailed, id: 7, calls: map[string]int{fake.VerbRetry: 0}, notes: 1,
+			name: "an update item with no resource had nothing to switch",
+			rec:  running(sslv1alpha1.RecordUpdate, sslv1alpha1.RecordRunning),
+			program: func(c *fake.Client) {
+				c.WithRecord(map[int64]tencentcloud.Record{7: items(ok, tencentcloud.ItemNoResource)}, nil)
+			},
+			phase: sslv1alpha1.RecordSucceeded, id: 7, notes: 1,
+		},
+		{
+			name:   "a failed rollback of an item is not retried",
+			rec:    running(sslv1alpha1.RecordDeploy, sslv1alpha1.RecordRunning),
+			policy: records.Policy{RetryLimit: 3},
+			program: func(c *fake.Client) {
+				c.WithRecord(map[int64]tencentcloud.Record{7: items(ok, tencentcloud.ItemRollbackFailed)}, nil)
+			},
+			phase: sslv1alpha1.RecordFailed, id: 7, calls: map[string]int{fake.VerbRetry: 0}, notes: 1,
 		},
 		{
 			name:    "an unknown item status keeps the record polled",

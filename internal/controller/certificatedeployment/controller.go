@@ -243,11 +243,17 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	indexer := mgr.GetFieldIndexer()
 	if err := errors.Join(
 		reconcile.IndexReference(mgr, &sslv1alpha1.CertificateDeployment{}, indexCertificateRef,
-			func(o *sslv1alpha1.CertificateDeployment) *sslv1alpha1.LocalObjectReference { return o.Spec.CertificateRef }),
+			func(o *sslv1alpha1.CertificateDeployment) *sslv1alpha1.LocalObjectReference {
+				return o.Spec.CertificateRef
+			}),
 		reconcile.IndexReference(mgr, &sslv1alpha1.CertificateDeployment{}, indexCredentialsRef,
-			func(o *sslv1alpha1.CertificateDeployment) *sslv1alpha1.LocalObjectReference { return o.Spec.CredentialsRef }),
+			func(o *sslv1alpha1.CertificateDeployment) *sslv1alpha1.LocalObjectReference {
+				return o.Spec.CredentialsRef
+			}),
 		reconcile.IndexReference(mgr, &sslv1alpha1.TencentCertificate{}, indexCertificateCredentials,
-			func(o *sslv1alpha1.TencentCertificate) *sslv1alpha1.LocalObjectReference { return o.Status.CredentialsRef }),
+			func(o *sslv1alpha1.TencentCertificate) *sslv1alpha1.LocalObjectReference {
+				return o.Status.CredentialsRef
+			}),
 		indexer.IndexField(context.Background(), &sslv1alpha1.CertificateDeployment{}, indexRunningTask, func(o client.Object) []string {
 			cd := o.(*sslv1alpha1.CertificateDeployment)
 			if rec := cd.Status.Record; rec != nil && !rec.Ended() {

@@ -247,7 +247,9 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	}
 	if err := errors.Join(
 		ref(indexSecretRef, func(o *sslv1alpha1.TencentCertificate) *sslv1alpha1.LocalObjectReference { return o.Spec.SecretRef }),
-		ref(indexCredentialsRef, func(o *sslv1alpha1.TencentCertificate) *sslv1alpha1.LocalObjectReference { return o.Spec.CredentialsRef }),
+		ref(indexCredentialsRef, func(o *sslv1alpha1.TencentCertificate) *sslv1alpha1.LocalObjectReference {
+			return o.Spec.CredentialsRef
+		}),
 		ref(indexIngressSecretRef, func(o *sslv1alpha1.TencentCertificate) *sslv1alpha1.LocalObjectReference { return o.Spec.IngressSecret }),
 	); err != nil {
 		return err
