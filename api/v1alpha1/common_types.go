@@ -73,6 +73,37 @@ const (
 	ResourceTypeTCB        ResourceType = "tcb"
 )
 
+// ResourceTypeTraits says what the SSL API supports for a resource type. resourceTypeTraits
+// is the one source of these facts: the enum and CEL markers that repeat them are checked
+// against it by a test.
+type ResourceTypeTraits struct {
+	// DeployRegion: DeployCertificateInstance needs the Region header. The reference's
+	// parameter table says "optional"; its notes and error codes say required.
+	DeployRegion bool
+	// Updatable: UpdateCertificateInstance can switch the type's resources to a new certificate.
+	Updatable bool
+	// UpdateRegion: UpdateCertificateInstance needs the type's regions.
+	UpdateRegion bool
+	// Observable: an instance list reports which certificate the type's instances serve.
+	Observable bool
+}
+
+var resourceTypeTraits = map[ResourceType]ResourceTypeTraits{
+	ResourceTypeCLB:        {DeployRegion: true, Updatable: true, UpdateRegion: true, Observable: true},
+	ResourceTypeCDN:        {Updatable: true, Observable: true},
+	ResourceTypeDDoS:       {Updatable: true, Observable: true},
+	ResourceTypeLive:       {Updatable: true, Observable: true},
+	ResourceTypeVOD:        {Updatable: true, Observable: true},
+	ResourceTypeWAF:        {DeployRegion: true, Updatable: true, UpdateRegion: true, Observable: true},
+	ResourceTypeAPIGateway: {DeployRegion: true, Updatable: true, UpdateRegion: true, Observable: true},
+	ResourceTypeTEO:        {Updatable: true, Observable: true},
+	ResourceTypeTKE:        {DeployRegion: true, Updatable: true, UpdateRegion: true, Observable: true},
+	ResourceTypeCOS:        {DeployRegion: true, Updatable: true, UpdateRegion: true, Observable: true},
+	ResourceTypeLighthouse: {DeployRegion: true},
+	ResourceTypeTSE:        {DeployRegion: true, Updatable: true, UpdateRegion: true},
+	ResourceTypeTCB:        {DeployRegion: true, Updatable: true, UpdateRegion: true},
+}
+
 // ResourceTypes lists every resource type in the order of the API reference.
 var ResourceTypes = []ResourceType{
 	ResourceTypeCLB, ResourceTypeCDN, ResourceTypeDDoS, ResourceTypeLive, ResourceTypeVOD,
@@ -80,13 +111,5 @@ var ResourceTypes = []ResourceType{
 	ResourceTypeLighthouse, ResourceTypeTSE, ResourceTypeTCB,
 }
 
-// RegionRequired reports whether DeployCertificateInstance needs the Region header for this
-// type. The reference's parameter table says "optional"; its notes and error codes say required.
-func (t ResourceType) RegionRequired() bool {
-	switch t {
-	case ResourceTypeCLB, ResourceTypeWAF, ResourceTypeAPIGateway, ResourceTypeCOS,
-		ResourceTypeLighthouse, ResourceTypeTKE, ResourceTypeTSE, ResourceTypeTCB:
-		return true
-	}
-	return false
-}
+// Traits returns what the SSL API supports for t; an unknown type supports nothing.
+func (t ResourceType) Traits() ResourceTypeTraits { return resourceTypeTraits[t] }

@@ -14,6 +14,9 @@ const listPage = 200
 // Bindings costs one call per page of 200 instances: a check of any number of targets of one
 // type is one or a few calls.
 func (c *client) Bindings(ctx context.Context, resourceType, certificateID string) (Bindings, error) {
+	if !sslv1alpha1.ResourceType(resourceType).Traits().Observable {
+		return Bindings{}, ErrUnobservable
+	}
 	out := Bindings{Serving: map[string]string{}}
 	req := instanceListRequest{CertificateId: certificateID}
 	var err error

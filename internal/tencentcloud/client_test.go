@@ -136,7 +136,7 @@ func TestEveryVerbSendsTheDocumentedRequests(t *testing.T) {
 				_, err := a.StartDeploy(ctx, DeployInput{CertificateID: "c1", ResourceType: "clb", Region: "ap-guangzhou", Targets: []string{"lb-1|lbl-1"}})
 				return err
 			},
-			want: []sent{{"DeployCertificateInstance", `{"CertificateId":"c1","InstanceIdList":["lb-1|lbl-1"],"ResourceType":"clb"}`}},
+			want: []sent{{"DeployCertificateInstance", `{"CertificateId":"c1","InstanceIdList":["lb-1|lbl-1"],"ResourceType":"clb","IsCache":0}`}},
 		},
 		{
 			name: "StartUpdate narrows the types with regions and never sends the deprecated Regions",

@@ -146,6 +146,5 @@ func (c *client) Rollback(ctx context.Context, ref RecordRef) (Task, error) {
 	if err != nil {
 		return Task{}, err
 	}
-	// DeployStatus 0 with an ID names an update already running; the caller checks it is its own.
-	return Task{RecordID: int64(resp.DeployRecordId), Existing: resp.DeployStatus == 0 && resp.DeployRecordId > 0, RequestID: resp.RequestId}, nil
+	return Task{RecordID: int64(resp.DeployRecordId), RequestID: resp.RequestId}, nil
 }

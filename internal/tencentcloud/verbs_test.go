@@ -386,6 +386,11 @@ func TestTaskAnswers(t *testing.T) {
 				return a.StartUpdate(ctx, UpdateInput{OldCertificateID: "o", CertificateID: "n"})
 			},
 			want: Task{RequestID: "req-ok"}},
+		{name: "An update task already running", fields: `"DeployRecordId":9,"DeployStatus":0`,
+			call: func(a API) (Task, error) {
+				return a.StartUpdate(ctx, UpdateInput{OldCertificateID: "o", CertificateID: "n"})
+			},
+			want: Task{RecordID: 9, Existing: true, RequestID: "req-ok"}},
 		{name: "A rollback record", fields: `"DeployRecordId":8`,
 			call: func(a API) (Task, error) { return a.Rollback(ctx, RecordRef{Kind: RecordUpdate, ID: 7}) },
 			want: Task{RecordID: 8, RequestID: "req-ok"}},

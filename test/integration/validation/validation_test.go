@@ -1,4 +1,4 @@
-package v1alpha1_test
+package validation_test
 
 import (
 	"context"
@@ -274,7 +274,7 @@ func TestInvalidObjectsAreRejected(t *testing.T) {
 		},
 	}
 	for _, rt := range ResourceTypes {
-		if rt.RegionRequired() {
+		if rt.Traits().DeployRegion {
 			v := validTargets[rt]
 			v.target.Region = ""
 			cases = append(cases, struct {
