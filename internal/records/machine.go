@@ -7,6 +7,8 @@ package records
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"k8s.io/utils/clock"
@@ -192,25 +194,25 @@ func (m Machine) poll(ctx context.Context, api tencentcloud.API, rec *sslv1alpha
 		if rec.RollbackID == 0 && c.succeeded > 0 {
 			// The rollback's answer was lost and the original record has not flipped yet:
 			// asking again is safe, Tencent Cloud refuses a second rollback while one runs.
-			return m.rollback(ctx, api, rec, ref, step)
+			return m.rollback(ctx, api, rec, ref, r.Items, step)
 		}
 		return m.end(rec, sslv1alpha1.RecordRolledBack, step, r.RequestID)
 	}
 	if c.retryable > 0 && (rec.Retries < p.RetryLimit || p.RetryNow) {
-		return m.retry(ctx, api, rec, ref, step)
+		return m.retry(ctx, api, rec, ref, r.Items, step)
 	}
 	if rec.Failed == 0 {
 		return m.end(rec, sslv1alpha1.RecordSucceeded, step, r.RequestID)
 	}
 	if p.Rollback && c.succeeded > 0 {
 		rec.Phase = sslv1alpha1.RecordRollingBack
-		return m.rollback(ctx, api, rec, ref, step)
+		return m.rollback(ctx, api, rec, ref, r.Items, step)
 	}
 	return m.end(rec, sslv1alpha1.RecordFailed, step, r.RequestID)
 }
 
 // retry retries the failed items after a backoff that doubles with every attempt.
-func (m Machine) retry(ctx context.Context, api tencentcloud.API, rec *sslv1alpha1.RecordStatus, ref tencentcloud.RecordRef, step *Step) error {
+func (m Machine) retry(ctx context.Context, api tencentcloud.API, rec *sslv1alpha1.RecordStatus, ref tencentcloud.RecordRef, items []tencentcloud.RecordItem, step *Step) error {
 	if rec.FailureTime == nil {
 		rec.FailureTime = reconcile.Now(m.Clock)
 	}
@@ -231,14 +233,14 @@ func (m Machine) retry(ctx context.Context, api tencentcloud.API, rec *sslv1alph
 	rec.Retries++
 	rec.FailureTime = nil
 	step.Notes = append(step.Notes, Note{Warning: true, Reason: reasonFor(rec), Message: fmt.Sprintf(
-		"Retrying %d failed items of %s record %d (attempt %d) (RequestId %s)", rec.Failed, kindName(rec), rec.ID, rec.Retries, requestID)})
+		"Retrying %d failed items of %s record %d (attempt %d): %s (RequestId %s)", rec.Failed, kindName(rec), rec.ID, rec.Retries, FailedItems(items), requestID)})
 	return m.progressing(rec, fmt.Sprintf("Retrying %d failed items", rec.Failed), m.PollInterval)
 }
 
 // rollback starts the rollback of the successful items. A refusal because the items are no
 // longer rollback-able means an earlier call, whose answer was lost, already rolled them back:
 // the original record is polled until its items show it.
-func (m Machine) rollback(ctx context.Context, api tencentcloud.API, rec *sslv1alpha1.RecordStatus, ref tencentcloud.RecordRef, step *Step) error {
+func (m Machine) rollback(ctx context.Context, api tencentcloud.API, rec *sslv1alpha1.RecordStatus, ref tencentcloud.RecordRef, items []tencentcloud.RecordItem, step *Step) error {
 	if err := m.fresh(ctx); err != nil {
 		return err
 	}
@@ -256,7 +258,7 @@ func (m Machine) rollback(ctx context.Context, api tencentcloud.API, rec *sslv1a
 	}
 	rec.RollbackID = t.RecordID
 	step.Notes = append(step.Notes, Note{Warning: true, Reason: sslv1alpha1.ReasonRollingBack, Message: fmt.Sprintf(
-		"Rolling back %d items of %s record %d with record %d (RequestId %s)", rec.Succeeded, kindName(rec), rec.ID, rec.RollbackID, t.RequestID)})
+		"Rolling back %d items of %s record %d with record %d after failures: %s (RequestId %s)", rec.Succeeded, kindName(rec), rec.ID, rec.RollbackID, FailedItems(items), t.RequestID)})
 	return m.progressing(rec, "Rolling back to the previous certificate", m.PollInterval)
 }
 
@@ -295,4 +297,28 @@ func runningMessage(rec *sslv1alpha1.RecordStatus) string {
 		return fmt.Sprintf("Switching resources from %s to %s: %d of %d done", rec.OldCertificateID, rec.CertificateID, rec.Succeeded+rec.Failed, rec.Total)
 	}
 	return fmt.Sprintf("Deploying certificate %s: %d of %d targets done", rec.CertificateID, rec.Succeeded+rec.Failed, rec.Total)
+}
+
+// maxFailuresNamed bounds how many failed items a message lists.
+const maxFailuresNamed = 3
+
+// FailedItems names the first few failed items of a record with Tencent's message.
+func FailedItems(items []tencentcloud.RecordItem) string {
+	var names []string
+	for _, it := range items {
+		switch it.Status {
+		case tencentcloud.ItemFailed, tencentcloud.ItemRollbackFailed, tencentcloud.ItemNoResource:
+		default:
+			continue
+		}
+		name := it.Name
+		if it.Message != "" {
+			name += " (" + it.Message + ")"
+		}
+		names = append(names, name)
+	}
+	if len(names) > maxFailuresNamed {
+		names = append(slices.Clip(names[:maxFailuresNamed]), "...")
+	}
+	return strings.Join(names, "; ")
 }

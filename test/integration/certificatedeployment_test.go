@@ -153,7 +153,7 @@ func TestFailedTargetSucceedsOnRetry(t *testing.T) {
 	g.Expect(cd.Status.Summary).To(Equal("3/3"))
 	g.Expect(h.sim.Calls().Count("DeployCertificateRecordRetry", "Success")).To(Equal(1))
 	g.Expect(deployRecords(h.sim, tc.Status.CertificateID, "clb")).To(Equal(1))
-	h.waitEvent(sslv1alpha1.ReasonDeployInProgress, "Retrying lb-demo0001|lbl-https001 (listener busy)")
+	h.waitEvent(sslv1alpha1.ReasonDeployInProgress, "clb lb-demo0001/lbl-https001")
 }
 
 func TestPersistentFailureRollsBack(t *testing.T) {

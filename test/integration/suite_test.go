@@ -14,6 +14,7 @@ import (
 	"github.com/go-logr/logr"
 	"github.com/go-logr/logr/funcr"
 	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
@@ -135,7 +136,12 @@ func (h *harness) startManager() {
 	}
 	mgr, err := ctrl.NewManager(env.Config, opts)
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(controllers.Setup(mgr, h.cfg.options)).To(Succeed())
+	options := h.cfg.options
+	if options.Metrics == nil {
+		// Each manager registers its metrics once, like the operator's one manager does.
+		options.Metrics = prometheus.NewRegistry()
+	}
+	g.Expect(controllers.Setup(mgr, options)).To(Succeed())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- mgr.Start(ctx) }()

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
@@ -227,7 +228,6 @@ func TestInvalidInputsAreStalledWithoutAPICalls(t *testing.T) {
 		{"broken-key", corev1.SecretTypeTLS, map[string][]byte{"tls.crt": good.CertPEM, "tls.key": []byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")}, "", certs.PrivateKeyParseFailed},
 		{"mismatch", corev1.SecretTypeTLS, map[string][]byte{"tls.crt": good.CertPEM, "tls.key": other.KeyPEM}, "", certs.KeyMismatch},
 		{"expired", corev1.SecretTypeTLS, expired.SecretData(), "", certs.CertificateExpired},
-		{"not-yet-valid", corev1.SecretTypeTLS, future.SecretData(), "", certs.CertificateNotYetValid},
 		{"stray-chain", corev1.SecretTypeTLS, map[string][]byte{"tls.crt": append(append([]byte{}, good.CertPEM...), stranger.CertPEM...), "tls.key": good.KeyPEM}, "", certs.ChainInvalid},
 		{"svr-with-ca-leaf", corev1.SecretTypeTLS, caLeaf.SecretData(), "", certs.CertificateTypeMismatch},
 		{"ca-with-server-leaf", corev1.SecretTypeTLS, good.SecretData(), sslv1alpha1.CertificateTypeCA, certs.CertificateTypeMismatch},
@@ -243,6 +243,13 @@ func TestInvalidInputsAreStalledWithoutAPICalls(t *testing.T) {
 		h.waitCondition(tc, sslv1alpha1.ReadyCondition, metav1.ConditionFalse, c.reason)
 		g.Expect(tc.Status.ObservedGeneration).To(Equal(tc.Generation), c.name)
 	}
+	// A certificate that is not valid yet is waited for, not given up on.
+	g.Expect(h.k8s.Create(h.ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: h.ns, Name: "future"}, Type: corev1.SecretTypeTLS, Data: future.SecretData()})).To(Succeed())
+	notYet := h.createCertificate("future", "future")
+	h.waitCondition(notYet, sslv1alpha1.ReadyCondition, metav1.ConditionFalse, certs.CertificateNotYetValid)
+	h.waitCondition(notYet, sslv1alpha1.ReconcilingCondition, metav1.ConditionTrue, certs.CertificateNotYetValid)
+	g.Expect(apimeta.FindStatusCondition(notYet.Status.Conditions, sslv1alpha1.StalledCondition)).To(BeNil())
+
 	h.waitEvent(certs.KeyMismatch, "does not belong to certificate")
 	g.Expect(totalCalls(h.sim.Calls())).To(BeZero(), "no SSL API call for invalid input")
 	h.assertNoSecrets(good.KeyPEM, other.KeyPEM, expired.KeyPEM)
@@ -586,4 +593,19 @@ func TestFailedUpdateItemsAreRetriedAutomatically(t *testing.T) {
 	tc = h.getCertificate("web")
 	g.Expect(tc.Status.Update.Retries).To(Equal(int32(1)))
 	h.waitEvent(sslv1alpha1.ReasonUpdateInProgress, "busy")
+}
+
+func TestCertificateNotYetValidIsUploadedOnceValid(t *testing.T) {
+	h := newHarness(t)
+	g := NewWithT(t)
+	// An issuer whose clock runs a few seconds ahead.
+	soon := testcerts.Must(rootCA.Issue(testcerts.Leaf{DNSNames: []string{"soon.example.com"},
+		NotBefore: time.Now().Add(3 * time.Second), NotAfter: time.Now().Add(48 * time.Hour)}))
+	h.createTLSSecret("soon-tls", soon)
+	tc := h.createCertificate("soon", "soon-tls")
+	h.waitCondition(tc, sslv1alpha1.ReadyCondition, metav1.ConditionFalse, certs.CertificateNotYetValid)
+	g.Expect(h.sim.Calls().Total("UploadCertificate")).To(BeZero())
+	h.waitCurrent(tc)
+	g.Expect(tc.Status.CertificateID).NotTo(BeEmpty())
+	g.Expect(h.sim.Calls().Total("UploadCertificate")).To(Equal(1))
 }

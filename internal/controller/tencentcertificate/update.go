@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -14,9 +12,6 @@ import (
 	"github.com/certsync/tencent-cert-operator/internal/records"
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 )
-
-// maxFailuresNamed bounds how many failed items a condition message lists.
-const maxFailuresNamed = 3
 
 // updateTask is the UpdateCertificateInstance task of a rotation.
 type updateTask struct {
@@ -100,37 +95,13 @@ func failedMessage(obj *sslv1alpha1.TencentCertificate, items []tencentcloud.Rec
 	u := obj.Status.Update
 	msg := fmt.Sprintf("%d of %d bound resources failed to switch from %s to %s after %d retries",
 		u.Failed, u.Total, u.OldCertificateID, u.CertificateID, u.Retries)
-	if f := failedItems(items); f != "" {
+	if f := records.FailedItems(items); f != "" {
 		msg += ": " + f
 	} else if c := metaCondition(obj.Status.Conditions, sslv1alpha1.BoundResourcesUpdatedCondition); c != nil && c.Reason == sslv1alpha1.ReasonUpdateFailed {
 		// Keep the names found when the record ended.
 		return c.Message
 	}
 	return msg + "; annotate the object with " + sslv1alpha1.ReconcileRequestAnnotation + " to retry"
-}
-
-// failedItems names the first few failed items of a record.
-func failedItems(items []tencentcloud.RecordItem) string {
-	var names []string
-	for _, it := range items {
-		if it.Status != tencentcloud.ItemFailed && it.Status != tencentcloud.ItemRollbackFailed {
-			continue
-		}
-		name := it.Name
-		if it.Message != "" {
-			name += " (" + it.Message + ")"
-		}
-		names = append(names, name)
-	}
-	return listFew(names)
-}
-
-// listFew joins the first few names, so that messages stay short.
-func listFew(names []string) string {
-	if len(names) > maxFailuresNamed {
-		names = append(slices.Clip(names[:maxFailuresNamed]), "...")
-	}
-	return strings.Join(names, "; ")
 }
 
 func metaCondition(list []metav1.Condition, t string) *metav1.Condition {
