@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"time"
 
 	"sigs.k8s.io/yaml"
 )
@@ -14,6 +15,15 @@ type BindRequest struct {
 	ResourceType  string `json:"resourceType"`
 	Target        string `json:"target"`
 	CertificateID string `json:"certificateId"`
+}
+
+// AgeRequest is the body of POST /_sim/age: resources to make older by Age
+// (a duration such as "45m"). An empty ResourceType ages every resource,
+// an empty Target every resource of the type.
+type AgeRequest struct {
+	ResourceType string   `json:"resourceType,omitempty"`
+	Target       string   `json:"target,omitempty"`
+	Age          Duration `json:"age"`
 }
 
 // serveAdmin serves the admin endpoints listed on ServeHTTP.
@@ -27,9 +37,28 @@ func (s *Simulator) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
+		var age time.Duration
 		inv, err := ParseInventory(body)
+		if v := r.URL.Query().Get("age"); err == nil && v != "" {
+			age, err = time.ParseDuration(v)
+		}
 		if err == nil {
-			err = s.SetInventory(inv)
+			err = s.SetInventoryAged(inv, age)
+		}
+		adminResult(w, err)
+	case route{http.MethodPost, "/_sim/age"}:
+		body, ok := readAdminBody(w, r)
+		if !ok {
+			return
+		}
+		var req AgeRequest
+		err := yaml.UnmarshalStrict(body, &req)
+		if err == nil {
+			err = s.Age(req.ResourceType, req.Target, req.Age.Duration)
+		}
+		if errors.Is(err, ErrUnknownTarget) {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
+			return
 		}
 		adminResult(w, err)
 	case route{http.MethodPut, "/_sim/faults"}:
