@@ -118,13 +118,9 @@ func (t *bindTask) cacheTime() string {
 	return plainTime(t.DueAt)
 }
 
-type bindTaskIDsParams struct {
-	TaskIds []string `json:"TaskIds" required:"true"`
-}
-
 // describeCertificateBindResourceTaskResult reports, per task, the number
 // of bound instances per resource type and region once the query is done.
-func describeCertificateBindResourceTaskResult(s *Simulator, _ *call, p *bindTaskIDsParams) (any, *apiError) {
+func describeCertificateBindResourceTaskResult(s *Simulator, _ *call, p *taskIDsParams) (any, *apiError) {
 	if len(p.TaskIds) > 100 {
 		return nil, errorf(CodeFailedOperation, "At most 100 task IDs may be passed.")
 	}

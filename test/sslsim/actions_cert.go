@@ -509,13 +509,14 @@ func (s *Simulator) removeCertificate(id string) {
 	s.st.Certificates = slices.DeleteFunc(s.st.Certificates, func(c *certificate) bool { return c.ID == id })
 }
 
-type describeDeleteTasksParams struct {
+// taskIDsParams are the inputs of the task result actions.
+type taskIDsParams struct {
 	TaskIds []string `json:"TaskIds" required:"true"`
 }
 
 // describeDeleteCertificatesTaskResult answers FailedOperation, the only
 // code its page lists, for a task ID that does not exist.
-func describeDeleteCertificatesTaskResult(s *Simulator, _ *call, p *describeDeleteTasksParams) (any, *apiError) {
+func describeDeleteCertificatesTaskResult(s *Simulator, _ *call, p *taskIDsParams) (any, *apiError) {
 	if len(p.TaskIds) > 100 {
 		return nil, errorf(CodeFailedOperation, "At most 100 task IDs may be passed.")
 	}

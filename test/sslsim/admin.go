@@ -1,7 +1,6 @@
 package sslsim
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -47,54 +46,38 @@ func (s *Simulator) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 		adminResult(w, err)
 	case route{http.MethodPost, "/_sim/age"}:
-		body, ok := readAdminBody(w, r)
-		if !ok {
-			return
-		}
-		var req AgeRequest
-		err := yaml.UnmarshalStrict(body, &req)
-		if err == nil {
-			err = s.Age(req.ResourceType, req.Target, req.Age.Duration)
-		}
-		if errors.Is(err, ErrUnknownTarget) {
-			writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
-			return
-		}
-		adminResult(w, err)
+		adminUpdate(w, r, func(req AgeRequest) error { return s.Age(req.ResourceType, req.Target, req.Age.Duration) })
 	case route{http.MethodPut, "/_sim/faults"}:
-		body, ok := readAdminBody(w, r)
-		if !ok {
-			return
-		}
-		var f Faults
-		err := yaml.UnmarshalStrict(body, &f)
-		if err == nil {
-			err = s.SetFaults(f)
-		}
-		adminResult(w, err)
+		adminUpdate(w, r, s.SetFaults)
 	case route{http.MethodGet, "/_sim/calls"}:
 		writeJSON(w, http.StatusOK, s.Calls())
 	case route{http.MethodPost, "/_sim/calls/reset"}:
 		s.ResetCalls()
 		adminResult(w, nil)
 	case route{http.MethodPost, "/_sim/bind"}:
-		body, ok := readAdminBody(w, r)
-		if !ok {
-			return
-		}
-		var req BindRequest
-		err := json.Unmarshal(body, &req)
-		if err == nil {
-			err = s.Bind(req.ResourceType, req.Target, req.CertificateID)
-		}
-		if errors.Is(err, ErrUnknownTarget) {
-			writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
-			return
-		}
-		adminResult(w, err)
+		adminUpdate(w, r, func(req BindRequest) error { return s.Bind(req.ResourceType, req.Target, req.CertificateID) })
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "unknown admin endpoint " + r.Method + " " + r.URL.Path})
 	}
+}
+
+// adminUpdate reads a YAML or JSON body into T, rejecting unknown fields,
+// and applies it; an unknown target answers 404.
+func adminUpdate[T any](w http.ResponseWriter, r *http.Request, apply func(T) error) {
+	body, ok := readAdminBody(w, r)
+	if !ok {
+		return
+	}
+	var v T
+	err := yaml.UnmarshalStrict(body, &v)
+	if err == nil {
+		err = apply(v)
+	}
+	if errors.Is(err, ErrUnknownTarget) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
+		return
+	}
+	adminResult(w, err)
 }
 
 func readAdminBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
