@@ -126,10 +126,12 @@ func (f Faults) Validate() error {
 	return nil
 }
 
-// SetFaults replaces the fault injection configuration and resets its counters.
+// SetFaults replaces the fault injection configuration and resets its
+// counters. Work due before the change completes under the old faults.
 func (s *Simulator) SetFaults(f Faults) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.advance(s.now())
 	return s.setFaults(f)
 }
 
