@@ -24,6 +24,13 @@ func TestDeployAndListsReadCachedInstanceDataUnlessIsCacheIsZero(t *testing.T) {
 	if err := e.sim.SetInventory(inv); err != nil {
 		t.Fatal(err)
 	}
+	st := e.sim.State()
+	if b, _ := st.Binding("cdn", "new.example.com"); !b.CreatedAt.Equal(e.clock.Now()) {
+		t.Errorf("the added domain was created at %v, want now", b.CreatedAt)
+	}
+	if b, _ := st.Binding("cdn", "cdn.example.com"); !b.CreatedAt.IsZero() {
+		t.Errorf("the seeded domain was created at %v, want long ago (zero)", b.CreatedAt)
+	}
 	e.clock.Advance(time.Minute)
 	deploy := func(isCache any, rt, target, region string) apiResponse {
 		t.Helper()
