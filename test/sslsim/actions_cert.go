@@ -454,61 +454,83 @@ type deleteCertificateParams struct {
 	IsCheckResource *bool  `json:"IsCheckResource"`
 }
 
-// deleteCertificate refuses to delete a certificate that cloud resources
-// still use, both synchronously (DeleteResourceFailed) and, with
-// IsCheckResource, as an asynchronous task ending in status 4.
+// DeleteTaskResult.Status values (§4.4).
+const (
+	deleteRunning = 0
+	deleteSuccess = 1
+	deleteFailed  = 2
+	deleteBound   = 4
+)
+
+// deleteCertificate deletes at once, without looking at bindings, unless
+// IsCheckResource is true (§2.1): a bound certificate is deleted too, and
+// the resources using it keep serving it. With the check, deletion becomes
+// a task (DeleteResult false and a TaskId) that looks at the bindings when
+// it runs, after a task duration, and ends in DescribeDeleteCertificatesTaskResult.
 func deleteCertificate(s *Simulator, c *call, p *deleteCertificateParams) (any, *apiError) {
 	cert := s.st.certificate(p.CertificateId)
 	if cert == nil {
 		return nil, certificateNotFound(p.CertificateId)
 	}
-	bound := len(s.boundUnits(cert.ID)) > 0
-	if p.IsCheckResource != nil && *p.IsCheckResource {
-		task := &deleteTask{
-			ID:        strconv.FormatInt(s.st.NextTaskID, 10),
-			CertID:    cert.ID,
-			Status:    1,
-			CacheTime: c.now,
-			Domains:   nonNil(cert.Info.DNSNames),
-		}
-		s.st.NextTaskID++
-		if bound {
-			task.Status, task.Error = 4, "有未解绑的云资源"
-		} else {
-			s.removeCertificate(cert.ID)
-		}
-		s.st.DeleteTasks = append(s.st.DeleteTasks, task)
-		return map[string]any{"DeleteResult": false, "TaskId": task.ID}, nil
+	if p.IsCheckResource == nil || !*p.IsCheckResource {
+		s.removeCertificate(cert.ID)
+		return map[string]any{"DeleteResult": true, "TaskId": nil}, nil
 	}
-	if bound {
-		return nil, errorf(CodeDeleteResourceFailed, "The certificate %q is bound to cloud resources and cannot be deleted.", cert.ID)
+	task := &deleteTask{
+		ID:        strconv.FormatInt(s.st.NextTaskID, 10),
+		CertID:    cert.ID,
+		Status:    deleteRunning,
+		CacheTime: c.now,
+		DueAt:     c.now.Add(s.duration(durDeleteTask)),
+		Domains:   nonNil(cert.Info.DNSNames),
 	}
-	s.removeCertificate(cert.ID)
-	return map[string]any{"DeleteResult": true, "TaskId": nil}, nil
+	s.st.NextTaskID++
+	s.st.DeleteTasks = append(s.st.DeleteTasks, task)
+	return map[string]any{"DeleteResult": false, "TaskId": task.ID}, nil
+}
+
+// finishDelete runs a delete task's check. It sees the bindings the
+// bound-resource query sees, every type but lighthouse, so a certificate
+// bound only to Lighthouse is deleted as unbound.
+func (s *Simulator) finishDelete(t *deleteTask) {
+	t.CacheTime = t.DueAt
+	switch {
+	case s.st.certificate(t.CertID) == nil:
+		t.Status, t.Error = deleteFailed, "当前的证书状态不支持此操作"
+	case len(s.queryBindings(t.CertID)) > 0:
+		t.Status, t.Error = deleteBound, "有未解绑的云资源"
+	default:
+		t.Status = deleteSuccess
+		s.removeCertificate(t.CertID)
+	}
 }
 
 func (s *Simulator) removeCertificate(id string) {
 	s.st.Certificates = slices.DeleteFunc(s.st.Certificates, func(c *certificate) bool { return c.ID == id })
 }
 
-type describeDeleteTasksParams struct {
+// taskIDsParams are the inputs of the task result actions.
+type taskIDsParams struct {
 	TaskIds []string `json:"TaskIds" required:"true"`
 }
 
-func describeDeleteCertificatesTaskResult(s *Simulator, _ *call, p *describeDeleteTasksParams) (any, *apiError) {
+// describeDeleteCertificatesTaskResult answers FailedOperation, the only
+// code its page lists, for a task ID that does not exist.
+func describeDeleteCertificatesTaskResult(s *Simulator, _ *call, p *taskIDsParams) (any, *apiError) {
 	if len(p.TaskIds) > 100 {
-		return nil, errorf(CodeInvalidParam, "At most 100 task IDs may be passed.")
+		return nil, errorf(CodeFailedOperation, "At most 100 task IDs may be passed.")
 	}
 	out := []map[string]any{}
 	for _, id := range p.TaskIds {
-		for _, t := range s.st.DeleteTasks {
-			if t.ID == id {
-				out = append(out, map[string]any{
-					"TaskId": t.ID, "CertId": t.CertID, "Status": t.Status, "Error": t.Error,
-					"CacheTime": plainTime(t.CacheTime), "Domains": t.Domains,
-				})
-			}
+		i := slices.IndexFunc(s.st.DeleteTasks, func(t *deleteTask) bool { return t.ID == id })
+		if i < 0 {
+			return nil, errorf(CodeFailedOperation, "The delete task %q does not exist.", id)
 		}
+		t := s.st.DeleteTasks[i]
+		out = append(out, map[string]any{
+			"TaskId": t.ID, "CertId": t.CertID, "Status": t.Status, "Error": t.Error,
+			"CacheTime": plainTime(t.CacheTime), "Domains": t.Domains,
+		})
 	}
 	return map[string]any{"DeleteTaskResult": out}, nil
 }

@@ -9,9 +9,10 @@ type deployCertificateInstanceParams struct {
 	CertificateId  string   `json:"CertificateId" required:"true"`
 	InstanceIdList []string `json:"InstanceIdList" required:"true"`
 	ResourceType   string   `json:"ResourceType"`
-	// Status (live only, purpose unclear) and IsCache are accepted and
-	// ignored; the simulator always works on fresh data.
-	Status  flexInt `json:"Status"`
+	// Status (live only, purpose unclear) is accepted and ignored.
+	Status flexInt `json:"Status"`
+	// IsCache 0 validates the targets against live instance data; by
+	// default the cached data is used (see cache.go).
 	IsCache flexInt `json:"IsCache"`
 }
 
@@ -33,7 +34,10 @@ func (s *Simulator) deployable(id string, c *call) (*certificate, *apiError) {
 // deployCertificateInstance creates a deploy task after the documented
 // validation. Every refusal of a target (missing, already bound, domain
 // mismatch, CLB rule restrictions) answers CertificateNotDeployInstance,
-// "the certificate cannot be deployed to the given instance list".
+// "the certificate cannot be deployed to the given instance list". Unless
+// IsCache is 0, existence and the bound certificate are judged on cached
+// instance data: a unit created within the cache age is missing, and a
+// recent binding change is not seen.
 func deployCertificateInstance(s *Simulator, c *call, p *deployCertificateInstanceParams) (any, *apiError) {
 	rt := orDefault(p.ResourceType, "clb")
 	if !slices.Contains(deployResourceTypes, rt) {
@@ -66,9 +70,10 @@ func deployCertificateInstance(s *Simulator, c *call, p *deployCertificateInstan
 	if running := s.inFlight(kindDeploy, cert.ID, []string{rt}); running != nil {
 		return map[string]any{"DeployRecordId": running.ID, "DeployStatus": 0}, nil
 	}
+	v := s.instanceView(p.IsCache, c.now)
 	units := make([]*unit, 0, len(targets))
 	for i, t := range targets {
-		u, aerr := s.deployTarget(rt, t, p.InstanceIdList[i], cert, c.region)
+		u, aerr := s.deployTarget(v, rt, t, p.InstanceIdList[i], cert, c.region)
 		if aerr != nil {
 			return nil, aerr
 		}
@@ -85,7 +90,7 @@ func deployCertificateInstance(s *Simulator, c *call, p *deployCertificateInstan
 }
 
 // deployTarget resolves one target and applies the task-creation rules.
-func (s *Simulator) deployTarget(rt string, t target, entry string, cert *certificate, region string) (*unit, *apiError) {
+func (s *Simulator) deployTarget(v view, rt string, t target, entry string, cert *certificate, region string) (*unit, *apiError) {
 	refuse := func(format string, args ...any) (*unit, *apiError) {
 		e := errorf(CodeCertificateNotDeployInstance, format, args...)
 		e.Message = "The certificate cannot be deployed to " + entry + ": " + e.Message
@@ -98,10 +103,13 @@ func (s *Simulator) deployTarget(rt string, t target, entry string, cert *certif
 		}
 		return refuse("the instance does not exist")
 	}
+	if !v.visible(u) {
+		return refuse("the instance is not in the cached instance data")
+	}
 	if u.Region != "" && slices.Contains(deployRegionRequired, rt) && u.Region != region {
 		return refuse("the instance is not in region %s", region)
 	}
-	if u.get() == cert.ID {
+	if v.cert(u) == cert.ID {
 		return refuse("the certificate is already deployed there")
 	}
 	if u.noRules {

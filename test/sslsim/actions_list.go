@@ -44,14 +44,23 @@ type listQuery struct {
 	// selects all, which is what a call without CertificateId gets.
 	want    *bool
 	oldCert string
+	// view is the instance data the call reads (cached unless IsCache is 0).
+	view view
+	// region, when set, limits regional products to one region.
+	region string
 }
 
 // newListQuery validates the certificates and the domainMatch filter. The
 // filter key is matched case-insensitively: the documentation spells it both
 // "domainMatch" and "DomainMatch". Without a filter, matching instances are
-// listed, the documented default.
-func (s *Simulator) newListQuery(f certFilterParams, oldCert string) (listQuery, *apiError) {
-	var q listQuery
+// listed, the documented default. The call reads cached instance data
+// unless IsCache is 0, and with regional lists only sees regional products
+// in the request's region (the Region header, else the endpoint's).
+func (s *Simulator) newListQuery(c *call, f certFilterParams, oldCert string) (listQuery, *apiError) {
+	q := listQuery{view: s.instanceView(f.IsCache, c.now)}
+	if s.regionalLists() {
+		q.region = orDefault(c.region, c.access)
+	}
 	if f.CertificateId != "" {
 		cert := s.st.certificate(f.CertificateId)
 		if cert == nil {
@@ -87,9 +96,15 @@ func (q listQuery) matches(u *unit) bool {
 	return !u.regexRule && !u.noRules && len(uncovered(q.names, u.listDomains())) == 0
 }
 
-// keep reports whether an instance made of units is selected.
+// keep reports whether an instance made of units is selected. Only the
+// units the query sees count; an instance with none is not listed.
 func (q listQuery) keep(units []*unit) bool {
-	if q.oldCert != "" && !slices.ContainsFunc(units, func(u *unit) bool { return u.get() == q.oldCert }) {
+	if len(units) > 0 {
+		if units = q.units(units); len(units) == 0 {
+			return false
+		}
+	}
+	if q.oldCert != "" && !slices.ContainsFunc(units, func(u *unit) bool { return q.view.cert(u) == q.oldCert }) {
 		return false
 	}
 	if q.want == nil {
@@ -97,6 +112,9 @@ func (q listQuery) keep(units []*unit) bool {
 	}
 	return slices.ContainsFunc(units, func(u *unit) bool { return q.matches(u) == *q.want })
 }
+
+// units returns the units the query sees.
+func (q listQuery) units(units []*unit) []*unit { return q.view.filter(units, q.region) }
 
 // noMatch lists the domains the query's certificate does not cover.
 func (q listQuery) noMatch(domains []string) []string {
@@ -122,12 +140,15 @@ func (s *Simulator) certObject(id string) any {
 	return map[string]any{"CertId": id, "DnsNames": names, "CertCaId": "", "SSLMode": "UNIDIRECTIONAL"}
 }
 
-// asyncFields are the cache-refresh outputs; the simulator always answers
-// from fresh data.
-func asyncFields(out map[string]any, c *call) map[string]any {
+// asyncFields are the cache-refresh outputs: the cache is never refreshed
+// asynchronously, and AsyncCacheTime is when the data read was taken.
+func asyncFields(out map[string]any, c *call, q listQuery) map[string]any {
 	out["AsyncTotalNum"] = 0
 	out["AsyncOffset"] = 0
 	out["AsyncCacheTime"] = plainTime(c.now)
+	if q.view.cached() {
+		out["AsyncCacheTime"] = plainTime(q.view.asOf)
+	}
 	return out
 }
 
@@ -139,7 +160,7 @@ type describeHostClbInstanceListParams struct {
 }
 
 func describeHostClbInstanceList(s *Simulator, c *call, p *describeHostClbInstanceListParams) (any, *apiError) {
-	q, aerr := s.newListQuery(p.certFilterParams, p.OldCertificateId)
+	q, aerr := s.newListQuery(c, p.certFilterParams, p.OldCertificateId)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -152,39 +173,65 @@ func describeHostClbInstanceList(s *Simulator, c *call, p *describeHostClbInstan
 	}
 	list := []map[string]any{}
 	for _, lb := range page(selected, p.Offset, p.Limit, 10, 200) {
-		listeners := []map[string]any{}
-		for _, l := range lb.Listeners {
-			if !takesCertificate(l.Protocol) {
-				continue
-			}
-			sni := l.SNI && isLayer7(l.Protocol)
-			rules := []map[string]any{}
-			for _, r := range l.Rules {
-				rule := map[string]any{
-					"LocationId": r.LocationID, "Domain": r.Domain, "Url": r.URL,
-					"IsMatch": q.isMatch(r.Domain, r.isRegex()), "Certificate": nil,
-					"NoMatchDomains": q.noMatch([]string{r.Domain}),
-				}
-				if sni {
-					rule["Certificate"] = s.certObject(r.CertificateID)
-				}
-				rules = append(rules, rule)
-			}
-			listener := map[string]any{
-				"ListenerId": l.ID, "ListenerName": l.Name, "SniSwitch": sniSwitch(sni),
-				"Protocol": strings.ToUpper(l.Protocol), "Certificate": nil, "Rules": rules,
-				"NoMatchDomains": q.noMatch(ruleDomains(l.Rules)),
-			}
-			if !sni {
-				listener["Certificate"] = s.certObject(l.CertificateID)
-			}
-			listeners = append(listeners, listener)
-		}
-		list = append(list, map[string]any{
-			"LoadBalancerId": lb.ID, "LoadBalancerName": lb.Name, "Forward": lb.Forward, "Listeners": listeners,
-		})
+		list = append(list, s.clbInstance(lb, q))
 	}
-	return asyncFields(map[string]any{"TotalCount": len(selected), "InstanceList": list}, c), nil
+	return asyncFields(map[string]any{"TotalCount": len(selected), "InstanceList": list}, c, q), nil
+}
+
+// clbInstance renders a ClbInstanceDetail with the listeners and SNI rules
+// the query sees and the certificates they serve in its view.
+func (s *Simulator) clbInstance(lb *LoadBalancer, q listQuery) map[string]any {
+	units := clbUnits(lb)
+	seen := q.units(units)
+	listeners := []map[string]any{}
+	for _, l := range lb.Listeners {
+		if !takesCertificate(l.Protocol) {
+			continue
+		}
+		var own, visible []*unit
+		for _, u := range units {
+			if u.info.ListenerID == l.ID {
+				own = append(own, u)
+			}
+		}
+		for _, u := range seen {
+			if u.info.ListenerID == l.ID {
+				visible = append(visible, u)
+			}
+		}
+		if len(own) > 0 && len(visible) == 0 {
+			continue
+		}
+		sni := l.SNI && isLayer7(l.Protocol)
+		rules := []map[string]any{}
+		for _, r := range l.Rules {
+			rule := map[string]any{
+				"LocationId": r.LocationID, "Domain": r.Domain, "Url": r.URL,
+				"IsMatch": q.isMatch(r.Domain, r.isRegex()), "Certificate": nil,
+				"NoMatchDomains": q.noMatch([]string{r.Domain}),
+			}
+			if sni {
+				i := slices.IndexFunc(visible, func(u *unit) bool { return strings.EqualFold(u.info.Domains[0], r.Domain) })
+				if i < 0 {
+					continue
+				}
+				rule["Certificate"] = s.certObject(q.view.cert(visible[i]))
+			}
+			rules = append(rules, rule)
+		}
+		listener := map[string]any{
+			"ListenerId": l.ID, "ListenerName": l.Name, "SniSwitch": sniSwitch(sni),
+			"Protocol": strings.ToUpper(l.Protocol), "Certificate": nil, "Rules": rules,
+			"NoMatchDomains": q.noMatch(ruleDomains(l.Rules)),
+		}
+		if !sni && len(visible) > 0 {
+			listener["Certificate"] = s.certObject(q.view.cert(visible[0]))
+		}
+		listeners = append(listeners, listener)
+	}
+	return map[string]any{
+		"LoadBalancerId": lb.ID, "LoadBalancerName": lb.Name, "Forward": lb.Forward, "Listeners": listeners,
+	}
 }
 
 type describeHostTkeInstanceListParams struct {
@@ -195,39 +242,44 @@ type describeHostTkeInstanceListParams struct {
 }
 
 func describeHostTkeInstanceList(s *Simulator, c *call, p *describeHostTkeInstanceListParams) (any, *apiError) {
-	q, aerr := s.newListQuery(p.certFilterParams, p.OldCertificateId)
+	q, aerr := s.newListQuery(c, p.certFilterParams, p.OldCertificateId)
 	if aerr != nil {
 		return nil, aerr
 	}
 	var selected []*Cluster
+	clusterUnits := map[string][]*unit{}
+	for _, u := range s.st.Inventory.units() {
+		if u.ResourceType == "tke" {
+			clusterUnits[u.info.InstanceID] = append(clusterUnits[u.info.InstanceID], u)
+		}
+	}
 	for i := range s.st.Inventory.TKE {
 		cl := &s.st.Inventory.TKE[i]
-		var units []*unit
-		for _, u := range s.st.Inventory.units() {
-			if u.ResourceType == "tke" && u.info.InstanceID == cl.ID {
-				units = append(units, u)
-			}
-		}
-		if q.keep(units) {
+		if q.keep(clusterUnits[cl.ID]) {
 			selected = append(selected, cl)
 		}
 	}
 	list := []map[string]any{}
 	for _, cl := range page(selected, p.Offset, p.Limit, 10, 200) {
+		seen := map[string]*unit{}
+		for _, u := range q.units(clusterUnits[cl.ID]) {
+			seen[u.info.Namespace+"/"+u.info.SecretName] = u
+		}
 		namespaces := []map[string]any{}
 		for _, ns := range cl.Namespaces {
 			secrets := []map[string]any{}
 			for _, sec := range ns.Secrets {
-				ingresses := []map[string]any{}
-				for _, ing := range sec.Ingresses {
-					ingresses = append(ingresses, map[string]any{
-						"IngressName": ing.Name, "TlsDomains": nonNil(ing.TLSDomains), "Domains": nonNil(ing.Domains),
-					})
+				u := seen[ns.Name+"/"+sec.Name]
+				if u == nil {
+					continue
 				}
 				secrets = append(secrets, map[string]any{
-					"Name": sec.Name, "CertId": sec.CertificateID, "IngressList": ingresses,
+					"Name": sec.Name, "CertId": q.view.cert(u), "IngressList": ingressList(sec),
 					"NoMatchDomains": q.noMatch(secretTLSDomains(sec)),
 				})
+			}
+			if len(secrets) == 0 && len(ns.Secrets) > 0 {
+				continue
 			}
 			namespaces = append(namespaces, map[string]any{"Name": ns.Name, "SecretList": secrets})
 		}
@@ -236,7 +288,16 @@ func describeHostTkeInstanceList(s *Simulator, c *call, p *describeHostTkeInstan
 			"ClusterVersion": cl.Version, "NamespaceList": namespaces,
 		})
 	}
-	return asyncFields(map[string]any{"TotalCount": len(selected), "InstanceList": list}, c), nil
+	return asyncFields(map[string]any{"TotalCount": len(selected), "InstanceList": list}, c, q), nil
+}
+
+// ingressList renders the TkeIngressDetail list of a secret.
+func ingressList(sec TKESecret) []map[string]any {
+	out := []map[string]any{}
+	for _, ing := range sec.Ingresses {
+		out = append(out, map[string]any{"IngressName": ing.Name, "TlsDomains": nonNil(ing.TLSDomains), "Domains": nonNil(ing.Domains)})
+	}
+	return out
 }
 
 func secretTLSDomains(sec TKESecret) []string {
@@ -272,20 +333,19 @@ type describeHostCdnInstanceListParams struct {
 }
 
 func describeHostCdnInstanceList(s *Simulator, c *call, p *describeHostCdnInstanceListParams) (any, *apiError) {
-	q, aerr := s.newListQuery(p.certFilterParams, p.OldCertificateId)
+	q, aerr := s.newListQuery(c, p.certFilterParams, p.OldCertificateId)
 	if aerr != nil {
 		return nil, aerr
 	}
 	units := s.selectUnits("cdn", q)
 	list := []map[string]any{}
 	for _, u := range page(units, p.Offset, p.Limit, 10, 200) {
-		d := s.st.Inventory.CDN[slices.IndexFunc(s.st.Inventory.CDN, func(d Domain) bool { return strings.EqualFold(d.Domain, u.Key) })]
 		list = append(list, map[string]any{
-			"Domain": d.Domain, "CertId": d.CertificateID, "Status": "online",
-			"HttpsBillingSwitch": orDefault(d.HTTPSBillingSwitch, "off"),
+			"Domain": u.info.Domains[0], "CertId": q.view.cert(u), "Status": "online",
+			"HttpsBillingSwitch": s.cdnSwitch(u.Key),
 		})
 	}
-	return asyncFields(map[string]any{"TotalCount": len(units), "InstanceList": list}, c), nil
+	return asyncFields(map[string]any{"TotalCount": len(units), "InstanceList": list}, c, q), nil
 }
 
 type describeHostCosInstanceListParams struct {
@@ -297,7 +357,7 @@ type describeHostCosInstanceListParams struct {
 }
 
 func describeHostCosInstanceList(s *Simulator, c *call, p *describeHostCosInstanceListParams) (any, *apiError) {
-	q, aerr := s.newListQuery(p.certFilterParams, p.OldCertificateId)
+	q, aerr := s.newListQuery(c, p.certFilterParams, p.OldCertificateId)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -305,10 +365,10 @@ func describeHostCosInstanceList(s *Simulator, c *call, p *describeHostCosInstan
 	list := []map[string]any{}
 	for _, u := range page(units, p.Offset, p.Limit, 10, 200) {
 		list = append(list, map[string]any{
-			"Domain": u.info.Domains[0], "CertId": u.get(), "Status": "ENABLED", "Bucket": u.info.Bucket, "Region": u.Region,
+			"Domain": u.info.Domains[0], "CertId": q.view.cert(u), "Status": "ENABLED", "Bucket": u.info.Bucket, "Region": u.Region,
 		})
 	}
-	return asyncFields(map[string]any{"TotalCount": len(units), "InstanceList": list}, c), nil
+	return asyncFields(map[string]any{"TotalCount": len(units), "InstanceList": list}, c, q), nil
 }
 
 type describeHostApiGatewayInstanceListParams struct {
@@ -318,8 +378,8 @@ type describeHostApiGatewayInstanceListParams struct {
 	resourceTypeParam
 }
 
-func describeHostApiGatewayInstanceList(s *Simulator, _ *call, p *describeHostApiGatewayInstanceListParams) (any, *apiError) {
-	q, aerr := s.newListQuery(p.certFilterParams, p.OldCertificateId)
+func describeHostApiGatewayInstanceList(s *Simulator, c *call, p *describeHostApiGatewayInstanceListParams) (any, *apiError) {
+	q, aerr := s.newListQuery(c, p.certFilterParams, p.OldCertificateId)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -328,7 +388,7 @@ func describeHostApiGatewayInstanceList(s *Simulator, _ *call, p *describeHostAp
 	for _, u := range page(units, p.Offset, p.Limit, 10, 200) {
 		list = append(list, map[string]any{
 			"ServiceId": u.info.InstanceID, "ServiceName": u.info.InstanceName, "Domain": u.info.Domains[0],
-			"CertId": u.get(), "Protocol": u.info.Protocol,
+			"CertId": q.view.cert(u), "Protocol": u.info.Protocol,
 		})
 	}
 	return map[string]any{"TotalCount": len(units), "InstanceList": list}, nil
@@ -341,8 +401,8 @@ type describeHostDdosInstanceListParams struct {
 	resourceTypeParam
 }
 
-func describeHostDdosInstanceList(s *Simulator, _ *call, p *describeHostDdosInstanceListParams) (any, *apiError) {
-	q, aerr := s.newListQuery(p.certFilterParams, p.OldCertificateId)
+func describeHostDdosInstanceList(s *Simulator, c *call, p *describeHostDdosInstanceListParams) (any, *apiError) {
+	q, aerr := s.newListQuery(c, p.certFilterParams, p.OldCertificateId)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -351,7 +411,7 @@ func describeHostDdosInstanceList(s *Simulator, _ *call, p *describeHostDdosInst
 	for _, u := range page(units, p.Offset, p.Limit, 10, 200) {
 		list = append(list, map[string]any{
 			"Domain": u.info.Domains[0], "InstanceId": u.info.InstanceID, "Protocol": u.info.Protocol,
-			"CertId": u.get(), "VirtualPort": strconv.Itoa(u.info.Port),
+			"CertId": q.view.cert(u), "VirtualPort": strconv.Itoa(u.info.Port),
 		})
 	}
 	return map[string]any{"TotalCount": len(units), "InstanceList": list}, nil
@@ -364,8 +424,8 @@ type describeHostLighthouseInstanceListParams struct {
 
 // describeHostLighthouseInstanceList lists instances with their domains;
 // the documented structure has no CertId, so bindings are not visible here.
-func describeHostLighthouseInstanceList(s *Simulator, _ *call, p *describeHostLighthouseInstanceListParams) (any, *apiError) {
-	q, aerr := s.newListQuery(p.certFilterParams, "")
+func describeHostLighthouseInstanceList(s *Simulator, c *call, p *describeHostLighthouseInstanceListParams) (any, *apiError) {
+	q, aerr := s.newListQuery(c, p.certFilterParams, "")
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -398,43 +458,44 @@ type domainListParams struct {
 }
 
 // describeHostLiveInstanceList has no paging and no TotalCount.
-func describeHostLiveInstanceList(s *Simulator, _ *call, p *domainListParams) (any, *apiError) {
-	q, aerr := s.newListQuery(p.certFilterParams, p.OldCertificateId)
+func describeHostLiveInstanceList(s *Simulator, c *call, p *domainListParams) (any, *apiError) {
+	q, aerr := s.newListQuery(c, p.certFilterParams, p.OldCertificateId)
 	if aerr != nil {
 		return nil, aerr
 	}
 	list := []map[string]any{}
 	for _, u := range s.selectUnits("live", q) {
+		cert := q.view.cert(u)
 		status := -1
-		if u.get() != "" {
+		if cert != "" {
 			status = 1
 		}
-		list = append(list, map[string]any{"Domain": u.info.Domains[0], "CertId": u.get(), "Status": status})
+		list = append(list, map[string]any{"Domain": u.info.Domains[0], "CertId": cert, "Status": status})
 	}
 	return map[string]any{"InstanceList": list}, nil
 }
 
-func describeHostVodInstanceList(s *Simulator, _ *call, p *domainListParams) (any, *apiError) {
-	q, aerr := s.newListQuery(p.certFilterParams, p.OldCertificateId)
+func describeHostVodInstanceList(s *Simulator, c *call, p *domainListParams) (any, *apiError) {
+	q, aerr := s.newListQuery(c, p.certFilterParams, p.OldCertificateId)
 	if aerr != nil {
 		return nil, aerr
 	}
 	list := []map[string]any{}
 	for _, u := range s.selectUnits("vod", q) {
-		list = append(list, map[string]any{"Domain": u.info.Domains[0], "CertId": u.get()})
+		list = append(list, map[string]any{"Domain": u.info.Domains[0], "CertId": q.view.cert(u)})
 	}
 	return map[string]any{"TotalCount": len(list), "InstanceList": list}, nil
 }
 
 // describeHostWafInstanceList has no paging and no TotalCount.
-func describeHostWafInstanceList(s *Simulator, _ *call, p *domainListParams) (any, *apiError) {
-	q, aerr := s.newListQuery(p.certFilterParams, p.OldCertificateId)
+func describeHostWafInstanceList(s *Simulator, c *call, p *domainListParams) (any, *apiError) {
+	q, aerr := s.newListQuery(c, p.certFilterParams, p.OldCertificateId)
 	if aerr != nil {
 		return nil, aerr
 	}
 	list := []map[string]any{}
 	for _, u := range s.selectUnits("waf", q) {
-		list = append(list, map[string]any{"Domain": u.info.Domains[0], "CertId": u.get(), "Keepalive": 0})
+		list = append(list, map[string]any{"Domain": u.info.Domains[0], "CertId": q.view.cert(u), "Keepalive": 0})
 	}
 	return map[string]any{"InstanceList": list}, nil
 }
@@ -447,19 +508,18 @@ type describeHostTeoInstanceListParams struct {
 	resourceTypeParam
 }
 
-func describeHostTeoInstanceList(s *Simulator, _ *call, p *describeHostTeoInstanceListParams) (any, *apiError) {
+func describeHostTeoInstanceList(s *Simulator, c *call, p *describeHostTeoInstanceListParams) (any, *apiError) {
 	if p.CertificateId == "" {
 		return nil, errorf(CodeMissingParameter, "The request is missing a required parameter `CertificateId`.")
 	}
-	q, aerr := s.newListQuery(p.certFilterParams, p.OldCertificateId)
+	q, aerr := s.newListQuery(c, p.certFilterParams, p.OldCertificateId)
 	if aerr != nil {
 		return nil, aerr
 	}
 	units := s.selectUnits("teo", q)
 	list := []map[string]any{}
 	for _, u := range page(units, p.Offset, p.Limit, 10, 200) {
-		d := s.st.Inventory.Teo[slices.IndexFunc(s.st.Inventory.Teo, func(d Domain) bool { return strings.EqualFold(d.Domain, u.Key) })]
-		list = append(list, map[string]any{"Host": d.Domain, "CertId": d.CertificateID, "ZoneId": d.ZoneID, "Status": "deployed"})
+		list = append(list, map[string]any{"Host": u.info.Domains[0], "CertId": q.view.cert(u), "ZoneId": s.teoZone(u.Key), "Status": "deployed"})
 	}
 	return map[string]any{"TotalCount": len(units), "InstanceList": list}, nil
 }

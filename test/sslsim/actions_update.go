@@ -59,7 +59,7 @@ func (sc updateScope) allRegions() []string {
 }
 
 // parseScope validates ResourceTypes and ResourceTypesRegions. Regions are
-// required for the region-scoped types; missing ones answer
+// required for the region-scoped types; missing or unknown ones answer
 // InvalidParameter.WithDetailReason.
 func parseScope(types []string, allowed []string, regions []resourceTypeRegions) (updateScope, *apiError) {
 	sc := updateScope{regions: map[string][]string{}}
@@ -83,6 +83,11 @@ func parseScope(types []string, allowed []string, regions []resourceTypeRegions)
 		for _, e := range regions {
 			if e.ResourceType == rt {
 				rs = append(rs, e.Regions...)
+			}
+		}
+		for _, r := range rs {
+			if !slices.Contains(bodyRegions, r) {
+				return sc, errorf(CodeWithDetailReason, "ResourceTypesRegions names the unknown region %q.", r)
 			}
 		}
 		slices.Sort(rs)

@@ -245,7 +245,7 @@ func TestDeployRetryFollowsTheStatusRules(t *testing.T) {
 	}
 	wantCode(t, retry(map[string]any{"DeployRecordDetailId": succeeded.Id}), CodeDeployRetryStatusInvalid)
 	wantCode(t, retry(map[string]any{"DeployRecordDetailId": failed.Id, "DeployRecordId": res.DeployRecordId + 1}), CodeInvalidParam)
-	wantCode(t, retry(map[string]any{"DeployRecordId": 1}), CodeDeployNotExist)
+	wantCode(t, retry(map[string]any{"DeployRecordId": 1}), CodeInvalidParam)
 	wantCode(t, retry(map[string]any{}), CodeMissingParameter)
 
 	e.mustCall("", "DeployCertificateRecordRetry", map[string]any{"DeployRecordId": res.DeployRecordId, "DeployRecordDetailId": failed.Id}, nil)

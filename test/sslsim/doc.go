@@ -26,14 +26,30 @@
 //     DescribeCertificates' includes it; private keys are masked ("*******");
 //   - record lists report a running record as status 0, since their
 //     enumeration has no "running" value;
-//   - throttled calls answer LimitExceeded.RateLimitExceeded;
+//   - throttled calls answer LimitExceeded.RateLimitExceeded, keyed per
+//     action, access region (the endpoint's, not the Region header) and
+//     SecretId;
 //   - an item whose certificate does not cover its domains fails when it
 //     completes (updates), and deploy refusals all answer
-//     CertificateNotDeployInstance.
+//     CertificateNotDeployInstance;
+//   - DeployCertificateInstance and the instance lists read instance data
+//     a full cache age (half an hour) old unless IsCache is 0;
+//   - DeleteCertificate without IsCheckResource deletes a bound
+//     certificate; the check, like the bound-resource query, is blind to
+//     Lighthouse;
+//   - instance lists are regional (§9.2), Region values are validated, and
+//     each action answers a missing record with a code from its own list;
+//   - deploy and update items use every status of UpdateRecordDetail: 0
+//     queued, 3 deploying, 6 when nothing is left to deploy, 4 and 5 in
+//     rollback records.
 //
-// Tasks progress lazily: detail items stay "deploying" (3) for
-// Options.DeployDuration of the injected clock and are completed on the next
-// request, so tests control them with a fake clock and no goroutines.
+// README.md lists the options, flags and admin endpoints for each.
+//
+// Tasks progress lazily: work is due at times drawn when it starts
+// (realistic durations compressed by Options.TimeScale, or the fixed
+// Options.DeployDuration) and completes on the next request after that
+// time on the injected clock, so tests control it with a fake clock and no
+// goroutines.
 //
 // Cloud resources come from an Inventory (Go values, or YAML/JSON such as
 // inventory.example.yaml); each bindable unit records the certificate it

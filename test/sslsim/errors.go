@@ -21,6 +21,8 @@ const (
 	CodeUnknownParameter         = "UnknownParameter"
 	CodeUnsupportedOperation     = "UnsupportedOperation"
 	CodeUnsupportedProtocol      = "UnsupportedProtocol"
+	CodeUnsupportedRegion        = "UnsupportedRegion"
+	CodeFailedOperation          = "FailedOperation"
 
 	CodeRateLimitExceeded = "LimitExceeded.RateLimitExceeded"
 
@@ -42,6 +44,8 @@ const (
 	CodeDeployDetailRollbackStatusInvalid = "FailedOperation.CertificateDeployDetailRollbackStatusInvalid"
 	CodeHostResourceTypeInvalid           = "FailedOperation.CertificateHostResourceTypeInvalid"
 	CodeCertificateNotDeployInstance      = "FailedOperation.CertificateNotDeployInstance"
+	CodeSyncTaskIDInvalid                 = "FailedOperation.CertificateSyncTaskIdInvalid"
+	CodeSyncTaskCertificateIDCountInvalid = "FailedOperation.CertificateSyncTaskCertificateIdCountInvalid"
 	CodeCertificatesNumberExceeded        = "InvalidParameter.CertificatesNumberExceeded"
 	CodeCertificateIDNumberLimit          = "InvalidParameter.CertificateIdNumberLimit"
 	CodeContainsInvalidCertificateID      = "InvalidParameter.ContainsInvalidCertificateId"

@@ -126,10 +126,12 @@ func (f Faults) Validate() error {
 	return nil
 }
 
-// SetFaults replaces the fault injection configuration and resets its counters.
+// SetFaults replaces the fault injection configuration and resets its
+// counters. Work due before the change completes under the old faults.
 func (s *Simulator) SetFaults(f Faults) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.advance(s.now())
 	return s.setFaults(f)
 }
 
@@ -288,14 +290,16 @@ var rateLimits = map[string]int{
 	"DescribeHostUploadUpdateRecordDetail":  20,
 }
 
-// rateLimited applies the per action, region and SecretId limit (the
-// documented throttling dimension). Throttled calls answer
+// rateLimited applies the limit per API, access region and sub-account,
+// the documented throttling dimension (§1.12): the access region is the
+// endpoint's, not the Region header, so spreading calls over Region values
+// gains nothing; the sub-account is the SecretId. Throttled calls answer
 // LimitExceeded.RateLimitExceeded, the code the SSL action pages list.
-func (s *Simulator) rateLimited(action, region, secretID string, now time.Time) bool {
+func (s *Simulator) rateLimited(action, access, secretID string, now time.Time) bool {
 	if s.opts.DisableRateLimits {
 		return false
 	}
-	key := action + "|" + region + "|" + secretID
+	key := action + "|" + access + "|" + secretID
 	l, ok := s.limiters[key]
 	if !ok {
 		n := rateLimits[action]

@@ -101,7 +101,10 @@ type request struct {
 	version   string
 	service   string
 	token     string
-	headers   map[string]string
+	// host is the Host header, e.g. a regional endpoint; empty means the
+	// simulator's address.
+	host    string
+	headers map[string]string
 }
 
 // signTC3 signs req the way the documentation describes, independently of
@@ -145,6 +148,9 @@ func (e *testEnv) do(rq request) apiResponse {
 	req, err := http.NewRequest(http.MethodPost, e.url+"/", bytes.NewReader(rq.body))
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	if rq.host != "" {
+		req.Host = rq.host
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-TC-Action", rq.action)
@@ -370,4 +376,20 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// globalLists selects the reading of §9.2 in which instance lists cover
+// every region.
+func globalLists(o *Options) {
+	global := false
+	o.RegionalLists = &global
+}
+
+// fresh adds IsCache 0 to the parameters of a call, for fresh instance data.
+func fresh(params map[string]any) map[string]any {
+	out := map[string]any{"IsCache": 0}
+	for k, v := range params {
+		out[k] = v
+	}
+	return out
 }

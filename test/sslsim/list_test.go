@@ -83,7 +83,7 @@ type clbList struct {
 }
 
 func TestDescribeHostClbInstanceListShowsBindingsAndMatches(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newEnv(t, globalLists)
 	cert := e.upload(exampleCert(t))
 	orgCert := e.upload(leaf(t, "www.example.org"))
 	if err := e.sim.Bind("clb", "lb-web1|lbl-https", cert); err != nil {
@@ -93,7 +93,7 @@ func TestDescribeHostClbInstanceListShowsBindingsAndMatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	var all clbList
-	e.mustCall("", "DescribeHostClbInstanceList", map[string]any{"CertificateId": cert}, &all)
+	e.mustCall("", "DescribeHostClbInstanceList", fresh(map[string]any{"CertificateId": cert}), &all)
 	if all.TotalCount != 2 {
 		t.Fatalf("TotalCount = %d, want both load balancers matching", all.TotalCount)
 	}
@@ -144,7 +144,7 @@ func TestDescribeHostClbInstanceListShowsBindingsAndMatches(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got clbList
-			e.mustCall("", "DescribeHostClbInstanceList", tt.params, &got)
+			e.mustCall("", "DescribeHostClbInstanceList", fresh(tt.params), &got)
 			var ids []string
 			for _, lb := range got.InstanceList {
 				ids = append(ids, lb.LoadBalancerId)
@@ -188,7 +188,7 @@ func TestDescribeHostInstanceListsReportTheBoundCertificate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.action+" reports the bound certificate", func(t *testing.T) {
-			resp := e.mustCall("", tt.action, map[string]any{"CertificateId": cert}, nil)
+			resp := e.mustCall("", tt.action, fresh(map[string]any{"CertificateId": cert}), nil)
 			if _, ok := resp.Fields["TotalCount"]; ok == tt.noTotal {
 				t.Errorf("TotalCount present = %v, documented present = %v", ok, !tt.noTotal)
 			}

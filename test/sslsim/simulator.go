@@ -29,10 +29,32 @@ type Options struct {
 	// Tokens maps SecretIds of temporary credentials to the X-TC-Token
 	// they must send. Requests for other SecretIds must not send a token.
 	Tokens map[string]string
-	// DeployDuration is how long deploy, update and rollback detail items
-	// stay "deploying" before they succeed or fail. Zero completes them on
-	// the next request.
+	// DeployDuration, when positive, fixes how long every asynchronous
+	// task takes: deploy, update and rollback items (which then skip the
+	// queue and deploy at once), delete checks and bound-resource queries.
+	// Zero, the default, draws realistic durations compressed by
+	// TimeScale; a negative value completes work on the next request.
 	DeployDuration time.Duration
+	// TimeScale compresses simulated time: realistic task durations and
+	// the instance cache age are divided by it, so 60 makes a task of a
+	// minute take a second. Zero means 1 (real time).
+	TimeScale float64
+	// Seed seeds the spread of realistic durations and latencies; a given
+	// sequence of requests always gets the same ones.
+	Seed uint64
+	// InstanceCache is how long cached instance data may be (default, 0:
+	// the documented half hour, compressed by TimeScale). DeployCertificate
+	// Instance and the instance lists read it unless IsCache is 0. A
+	// negative value turns the cache off.
+	InstanceCache time.Duration
+	// RegionalLists selects the reading of §9.2 (DescribeHost*InstanceList
+	// takes no Region): when true, the default (nil), regional products are
+	// listed only in the request's region (the Region header, else the
+	// endpoint's); when false, in every region.
+	RegionalLists *bool
+	// Latency delays every API answer by a duration drawn from it, in real
+	// time (it is not scaled). The zero value adds none.
+	Latency Latency
 	// Now is the clock; nil means time.Now. Task progress is evaluated
 	// lazily against it, so tests can drive tasks with a fake clock.
 	Now func() time.Time
@@ -63,10 +85,12 @@ type Simulator struct {
 	now  func() time.Time
 	log  *slog.Logger
 
-	mu       sync.Mutex
-	st       *store
-	faults   faultState
-	rng      *mathrand.Rand
+	mu     sync.Mutex
+	st     *store
+	faults faultState
+	rng    *mathrand.Rand
+	// spread draws durations and latencies, seeded by Options.Seed.
+	spread   *mathrand.Rand
 	limiters map[string]*rate.Limiter
 	calls    map[string]map[string]int
 	// saved is the state file content last written.
@@ -92,6 +116,7 @@ func Open(opts Options) (*Simulator, error) {
 		log:  opts.Logger,
 		// A fixed seed keeps probabilistic faults reproducible.
 		rng:      mathrand.New(mathrand.NewPCG(1, 2)),
+		spread:   mathrand.New(mathrand.NewPCG(opts.Seed, 0x5eed)),
 		limiters: map[string]*rate.Limiter{},
 		calls:    map[string]map[string]int{},
 		st:       newStore(),
@@ -101,6 +126,12 @@ func Open(opts Options) (*Simulator, error) {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if err := opts.Latency.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.TimeScale < 0 {
+		return nil, fmt.Errorf("sslsim: the time scale must not be negative")
 	}
 	if opts.StateFile != "" {
 		st, err := loadStore(opts.StateFile)
@@ -139,7 +170,9 @@ func Start(t testing.TB, opts Options) (*Simulator, string) {
 // signature:
 //
 //	GET  /_sim/state        certificates, bindings and records (no private keys)
-//	PUT  /_sim/inventory    replace the inventory (YAML or JSON)
+//	PUT  /_sim/inventory    replace the inventory (YAML or JSON); new resources are
+//	                        created now, or ?age=45m ago
+//	POST /_sim/age          make resources older (an AgeRequest), so cached reads see them
 //	PUT  /_sim/faults       replace the fault injection configuration (YAML or JSON)
 //	GET  /_sim/calls        call counts per action and outcome code
 //	POST /_sim/calls/reset  clear the call counts
@@ -158,14 +191,22 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // call carries the request context of one API call.
 type call struct {
-	now      time.Time
+	now time.Time
+	// region is the Region header; access the region of the endpoint.
 	region   string
+	access   string
 	secretID string
+}
+
+// regionalLists is Options.RegionalLists with its default.
+func (s *Simulator) regionalLists() bool {
+	return s.opts.RegionalLists == nil || *s.opts.RegionalLists
 }
 
 func (s *Simulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	requestID := newRequestID()
 	action := r.Header.Get("X-TC-Action")
+	sleep(r.Context(), s.delay())
 	resp, aerr, drop := s.handleAPI(r, action)
 	if drop {
 		s.count(action, "Dropped")
@@ -225,31 +266,25 @@ func (s *Simulator) handleAPI(r *http.Request, action string) (any, *apiError, b
 	if !ok {
 		return nil, errorf(CodeInvalidAction, "The action %q does not exist.", action), false
 	}
-	// Region values are not checked against the documented list, which is
-	// not exhaustive (an example uses ap-qingyuan).
-	region := r.Header.Get("X-TC-Region")
+	region, access := r.Header.Get("X-TC-Region"), accessRegion(r.Host)
+	if aerr := checkRegion(region, access); aerr != nil {
+		return nil, aerr, false
+	}
 
 	s.mu.Lock()
-	limited := s.rateLimited(action, region, secretID, s.now())
+	limited := s.rateLimited(action, access, secretID, s.now())
 	f := s.injectFault(action)
 	s.mu.Unlock()
 	if limited {
 		return nil, errorf(CodeRateLimitExceeded, "The request rate of %s exceeded its limit.", action), false
 	}
-	if f.Latency.Duration > 0 {
-		t := time.NewTimer(f.Latency.Duration)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-		}
-	}
+	sleep(r.Context(), f.Latency.Duration)
 	if !f.AfterHandling && (f.Drop || f.Code != "") {
 		return nil, f.apiError(), f.Drop
 	}
 
 	s.mu.Lock()
-	c := &call{now: s.now(), region: region, secretID: secretID}
+	c := &call{now: s.now(), region: region, access: access, secretID: secretID}
 	s.advance(c.now)
 	resp, aerr := handler(s, c, body)
 	s.persist()

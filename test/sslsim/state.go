@@ -43,6 +43,9 @@ type Binding struct {
 	Target        string `json:"target"`
 	Region        string `json:"region,omitempty"`
 	CertificateID string `json:"certificateId"`
+	// CreatedAt is when the unit was added, while cached reads still miss
+	// it; zero for units seeded at the start or older than the cache age.
+	CreatedAt time.Time `json:"createdAt,omitzero"`
 }
 
 // Record is a deploy, update or in-place update ("uploadUpdate") task.
@@ -59,8 +62,9 @@ type Record struct {
 	Items            []RecordItem `json:"items"`
 }
 
-// RecordItem is one target of a record. Status uses the detail codes:
-// 1 success, 2 failed, 3 deploying.
+// RecordItem is one target of a record. Status uses the detail codes
+// (§4.3): 0 pending, 1 success, 2 failed, 3 deploying, 4 rollback
+// succeeded, 5 rollback failed, 6 no resource.
 type RecordItem struct {
 	ID               int64  `json:"id"`
 	Pass             int    `json:"pass,omitempty"`
@@ -122,7 +126,8 @@ func (s *Simulator) State() State {
 	s.persist()
 	st := State{Certificates: s.certificates(), Bindings: []Binding{}, Records: []Record{}, Inventory: s.st.Inventory.clone()}
 	for _, u := range s.st.Inventory.units() {
-		st.Bindings = append(st.Bindings, Binding{ResourceType: u.ResourceType, Target: u.Key, Region: u.Region, CertificateID: u.get()})
+		st.Bindings = append(st.Bindings, Binding{ResourceType: u.ResourceType, Target: u.Key, Region: u.Region,
+			CertificateID: u.get(), CreatedAt: s.st.Created[unitID(u)]})
 	}
 	for _, r := range s.st.Records {
 		rec := Record{
@@ -186,20 +191,6 @@ func (s *Simulator) ResetCalls() {
 	s.calls = map[string]map[string]int{}
 }
 
-// SetInventory replaces the cloud resources, including their bindings.
-// Running tasks whose targets disappear fail when they complete.
-func (s *Simulator) SetInventory(inv *Inventory) error {
-	if err := inv.Validate(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.advance(s.now())
-	s.st.Inventory = inv.clone()
-	s.persist()
-	return nil
-}
-
 // ErrUnknownTarget is returned by Bind for a target not in the inventory.
 var ErrUnknownTarget = errors.New("sslsim: unknown target")
 
@@ -219,7 +210,7 @@ func (s *Simulator) Bind(resourceType, target, certificateID string) error {
 	if u == nil {
 		return fmt.Errorf("%w: %s %s", ErrUnknownTarget, resourceType, target)
 	}
-	u.set(certificateID)
+	s.setBinding(u, certificateID, s.now())
 	s.persist()
 	return nil
 }

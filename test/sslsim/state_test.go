@@ -27,6 +27,11 @@ func TestStateFileSurvivesARestart(t *testing.T) {
 	done := e.deploy("ap-guangzhou", cert, "clb", "lb-web1|lbl-https")
 	e.settle()
 	running := e.deploy("", cert, "cdn", "cdn.example.com|on")
+	inv := sim.State().Inventory
+	inv.VOD = append(inv.VOD, Domain{Domain: "new.example.com"})
+	if err := sim.SetInventory(inv); err != nil {
+		t.Fatal(err)
+	}
 
 	info, err := os.Stat(path)
 	if err != nil {
@@ -53,6 +58,9 @@ func TestStateFileSurvivesARestart(t *testing.T) {
 	if got := e2.deployDetail(done.DeployRecordId); got.SuccessTotalCount != 1 {
 		t.Fatalf("finished record after restart: %+v", got)
 	}
+	// The instance cache remembers that the domain is new.
+	wantCode(t, e2.call("DeployCertificateInstance", map[string]any{"CertificateId": cert,
+		"InstanceIdList": []string{"new.example.com"}, "ResourceType": "vod"}), CodeCertificateNotDeployInstance)
 	if got := e2.deployDetail(running.DeployRecordId); got.RunningTotalCount != 1 {
 		t.Fatalf("running record after restart: %+v, want still running", got)
 	}

@@ -17,8 +17,8 @@ const (
 	kindUploadUpdate = "uploadUpdate"
 )
 
-// Detail item statuses (UpdateRecordDetail.Status; the deploy variants are
-// not enumerated by the reference, which infers the same codes).
+// Detail item statuses (UpdateRecordDetail.Status, §4.3; the deploy
+// variants are not enumerated by the reference, which infers the same codes).
 const (
 	statusPending         = 0
 	statusSuccess         = 1
@@ -26,6 +26,7 @@ const (
 	statusDeploying       = 3
 	statusRollbackSuccess = 4
 	statusRollbackFailed  = 5
+	statusNoResource      = 6
 )
 
 // Tag is a certificate tag.
@@ -81,30 +82,46 @@ type record struct {
 
 // item is one target of a record.
 type item struct {
-	ID           int64      `json:"id"`
-	Pass         int        `json:"pass,omitempty"`
-	ResourceType string     `json:"resourceType"`
-	Key          string     `json:"target"`
-	Switch       string     `json:"switch,omitempty"`
-	Region       string     `json:"region,omitempty"`
-	CertID       string     `json:"certificateId"`
-	OldCertID    string     `json:"oldCertificateId"`
-	Status       int        `json:"status"`
-	ErrorMsg     string     `json:"errorMsg,omitempty"`
-	CreateTime   time.Time  `json:"createTime"`
-	UpdateTime   time.Time  `json:"updateTime"`
-	DueAt        time.Time  `json:"dueAt"`
-	Info         targetInfo `json:"info"`
+	ID           int64     `json:"id"`
+	Pass         int       `json:"pass,omitempty"`
+	ResourceType string    `json:"resourceType"`
+	Key          string    `json:"target"`
+	Switch       string    `json:"switch,omitempty"`
+	Region       string    `json:"region,omitempty"`
+	CertID       string    `json:"certificateId"`
+	OldCertID    string    `json:"oldCertificateId"`
+	Status       int       `json:"status"`
+	ErrorMsg     string    `json:"errorMsg,omitempty"`
+	CreateTime   time.Time `json:"createTime"`
+	UpdateTime   time.Time `json:"updateTime"`
+	// StartAt ends the pending (0) phase, DueAt the deploying (3) one.
+	StartAt time.Time  `json:"startAt"`
+	DueAt   time.Time  `json:"dueAt"`
+	Info    targetInfo `json:"info"`
 }
 
-// deleteTask is the outcome of DeleteCertificate with IsCheckResource.
+// deleteTask is a DeleteCertificate with IsCheckResource: it runs (status
+// 0) until DueAt, then checks the bindings and deletes or refuses.
 type deleteTask struct {
 	ID        string    `json:"id"`
 	CertID    string    `json:"certificateId"`
 	Status    int       `json:"status"`
 	Error     string    `json:"error,omitempty"`
 	CacheTime time.Time `json:"cacheTime"`
+	DueAt     time.Time `json:"dueAt"`
 	Domains   []string  `json:"domains"`
+}
+
+// bindTask is a CreateCertificateBindResourceSyncTask query for one
+// certificate: it runs (status 0) until DueAt, then holds the bindings
+// found at that time.
+type bindTask struct {
+	ID      string    `json:"id"`
+	CertID  string    `json:"certificateId"`
+	DueAt   time.Time `json:"dueAt"`
+	Done    bool      `json:"done,omitempty"`
+	Found   []Binding `json:"found,omitempty"`
+	Created time.Time `json:"created"`
 }
 
 // pendingUpdate is an update task still "being created": the next
@@ -124,13 +141,18 @@ type store struct {
 	Inventory    *Inventory       `json:"inventory"`
 	Records      []*record        `json:"records"`
 	DeleteTasks  []*deleteTask    `json:"deleteTasks,omitempty"`
+	BindTasks    []*bindTask      `json:"bindTasks,omitempty"`
 	Pending      []*pendingUpdate `json:"pending,omitempty"`
+	// Created holds the creation time of units added after the start
+	// (seeded ones count as old); BindingLog the recent binding changes.
+	Created    map[string]time.Time `json:"created,omitempty"`
+	BindingLog []bindingChange      `json:"bindingLog,omitempty"`
 }
 
 // Record and item IDs use separate ranges so that a client confusing a
 // DeployRecordId with a DeployRecordDetailId gets an error, not a match.
 func newStore() *store {
-	return &store{NextRecordID: 10001, NextItemID: 500001, NextTaskID: 1001, Inventory: &Inventory{}}
+	return &store{NextRecordID: 10001, NextItemID: 500001, NextTaskID: 1001, Inventory: &Inventory{}, Created: map[string]time.Time{}}
 }
 
 func (st *store) certificate(id string) *certificate {
@@ -200,6 +222,9 @@ func loadStore(path string) (*store, error) {
 	}
 	if st.Inventory == nil {
 		st.Inventory = &Inventory{}
+	}
+	if st.Created == nil {
+		st.Created = map[string]time.Time{}
 	}
 	return st, nil
 }

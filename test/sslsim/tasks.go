@@ -13,6 +13,8 @@ func (r *record) running() bool {
 }
 
 // counts returns the success, failed and running item counts of items.
+// Rollback outcomes count as success (4) and failure (5); an item with
+// nothing to deploy (6) counts in none of them, only in the total.
 func counts(items []*item) (success, failed, running int) {
 	for _, it := range items {
 		switch it.Status {
@@ -20,7 +22,7 @@ func counts(items []*item) (success, failed, running int) {
 			success++
 		case statusFailed, statusRollbackFailed:
 			failed++
-		default:
+		case statusPending, statusDeploying:
 			running++
 		}
 	}
@@ -31,6 +33,7 @@ func counts(items []*item) (success, failed, running int) {
 // DescribeHostUpdateRecord. Their enumeration (0 not started, 1 success,
 // 2 failed) has no "running" value, so a running record reports 0; clients
 // must use the detail counts (RunningTotalCount) to tell when it finished.
+// A record whose items all had nothing to deploy (6) also reports 0.
 func (r *record) listStatus() int {
 	success, failed, running := counts(r.Items)
 	switch {
@@ -103,79 +106,110 @@ func (s *Simulator) newItem(u *unit, cert, oldCert string, pass int) *item {
 	return it
 }
 
-// startItem (re)starts an item: it stays deploying for DeployDuration.
+// startItem (re)starts an item: it waits in the queue (0) and then deploys
+// (3), each for a duration drawn by Simulator.duration.
 func (s *Simulator) startItem(it *item, now time.Time) {
-	it.Status = statusDeploying
 	it.ErrorMsg = ""
 	it.UpdateTime = now
-	it.DueAt = now.Add(s.opts.DeployDuration)
+	it.StartAt = now.Add(s.duration(durQueue))
+	it.DueAt = it.StartAt.Add(s.duration(deployKind(it.ResourceType)))
+	it.Status = statusDeploying
+	if it.StartAt.After(now) {
+		it.Status = statusPending
+	}
 }
 
-// advance completes, in order, every item whose deploy time has passed.
-// Progress is evaluated lazily on each request instead of in the background,
-// so a fake clock fully controls it.
+// advance runs, in time order, everything due by now: items leaving the
+// queue, items completing, delete tasks and bound-resource queries.
+// Progress is evaluated lazily on each request instead of in the
+// background, so a fake clock fully controls it.
 func (s *Simulator) advance(now time.Time) {
-	type dueItem struct {
-		r  *record
-		it *item
+	type event struct {
+		at  time.Time
+		run func()
 	}
-	var due []dueItem
+	var due []event
 	for _, r := range s.st.Records {
 		for _, it := range r.Items {
+			if it.Status == statusPending && !it.StartAt.After(now) {
+				it.Status = statusDeploying
+				it.UpdateTime = it.StartAt
+			}
 			if it.Status == statusDeploying && !it.DueAt.After(now) {
-				due = append(due, dueItem{r, it})
+				due = append(due, event{it.DueAt, func() { s.complete(r, it) }})
 			}
 		}
 	}
-	slices.SortFunc(due, func(a, b dueItem) int {
-		if c := a.it.DueAt.Compare(b.it.DueAt); c != 0 {
-			return c
+	for _, t := range s.st.DeleteTasks {
+		if t.Status == deleteRunning && !t.DueAt.After(now) {
+			due = append(due, event{t.DueAt, func() { s.finishDelete(t) }})
 		}
-		return int(a.it.ID - b.it.ID)
-	})
-	for _, d := range due {
-		s.complete(d.r, d.it)
 	}
+	for _, t := range s.st.BindTasks {
+		if !t.Done && !t.DueAt.After(now) {
+			due = append(due, event{t.DueAt, func() { s.finishBindTask(t) }})
+		}
+	}
+	slices.SortStableFunc(due, func(a, b event) int { return a.at.Compare(b.at) })
+	for _, e := range due {
+		e.run()
+	}
+	s.pruneCache(now)
 }
 
-// complete ends an item in success, applying the binding, or in failure.
+// complete ends an item. Deploy and update items end in success (1),
+// failure (2) or, when their instance is gone or an update's instance no
+// longer uses the old certificate, nothing to deploy (6). Items of rollback
+// records end in rollback success (4) or failure (5). In-place update items
+// use 1 and 2 in both passes, as that action's example shows.
 func (s *Simulator) complete(r *record, it *item) {
 	it.UpdateTime = it.DueAt
 	if it.UpdateTime.After(r.UpdateTime) {
 		r.UpdateTime = it.UpdateTime
 	}
-	fail := func(msg string) {
-		it.Status = statusFailed
+	success, failed := statusSuccess, statusFailed
+	if r.RollbackOf != 0 {
+		success, failed = statusRollbackSuccess, statusRollbackFailed
+	}
+	end := func(status int, msg string) {
+		it.Status = status
 		it.ErrorMsg = msg
 	}
 	u := s.st.Inventory.findUnit(it.ResourceType, it.Key)
 	if u == nil {
-		fail("The instance no longer exists.")
+		if r.RollbackOf == 0 && r.Kind != kindUploadUpdate {
+			end(statusNoResource, "The instance no longer exists.")
+		} else {
+			end(failed, "The instance no longer exists.")
+		}
 		return
 	}
-	rollback := r.RollbackOf != 0 || it.Pass == 1
+	if r.Kind == kindUpdate && r.RollbackOf == 0 && u.get() != it.OldCertID {
+		end(statusNoResource, "The instance no longer uses the old certificate.")
+		return
+	}
 	if it.CertID != "" {
 		cert := s.st.certificate(it.CertID)
 		if cert == nil {
-			fail("The certificate no longer exists.")
+			end(failed, "The certificate no longer exists.")
 			return
 		}
-		if !rollback {
+		if r.RollbackOf == 0 && it.Pass == 0 {
 			if missing := uncovered(cert.Info.DNSNames, u.Domains); len(missing) > 0 {
-				fail("The certificate does not match the domains " + joinDomains(missing) + ".")
+				end(failed, "The certificate does not match the domains "+joinDomains(missing)+".")
 				return
 			}
 		}
 	}
-	if msg, failed := s.targetFailure(it.ResourceType, it.Key); failed {
-		fail(msg)
+	if msg, fault := s.targetFailure(it.ResourceType, it.Key); fault {
+		end(failed, msg)
 		return
 	}
 	if r.Kind != kindUploadUpdate {
 		it.OldCertID = u.get()
-		u.set(it.CertID)
+		s.setBinding(u, it.CertID, it.DueAt)
 	}
-	it.Status = statusSuccess
+	end(success, "")
 }
 
 func joinDomains(domains []string) string {
@@ -227,8 +261,10 @@ type retryParams struct {
 }
 
 // retry restarts the failed items of a record, or one failed item. Only
-// failed items can be retried, and not while the record (or another task
-// in its scope) is still running.
+// failed items (2) can be retried, not rollback failures (5) or items with
+// nothing to deploy (6), and not while the record (or another task in its
+// scope) is still running. No retry page lists CertificateDeployNotExist,
+// so an unknown ID answers FailedOperation.InvalidParam.
 func (s *Simulator) retry(kind string, p *retryParams, now time.Time) (any, *apiError) {
 	var (
 		r       *record
@@ -239,7 +275,7 @@ func (s *Simulator) retry(kind string, p *retryParams, now time.Time) (any, *api
 		var it *item
 		r, it = s.st.recordOfItem(kind, p.DeployRecordDetailId.Value)
 		if r == nil {
-			return nil, errorf(CodeDeployNotExist, "The deployment record detail %d does not exist.", p.DeployRecordDetailId.Value)
+			return nil, errorf(CodeInvalidParam, "The deployment record detail %d does not exist.", p.DeployRecordDetailId.Value)
 		}
 		if p.DeployRecordId.Set && p.DeployRecordId.Value != r.ID {
 			return nil, errorf(CodeInvalidParam, "The detail %d does not belong to record %d.", it.ID, p.DeployRecordId.Value)
@@ -250,7 +286,7 @@ func (s *Simulator) retry(kind string, p *retryParams, now time.Time) (any, *api
 	case p.DeployRecordId.Set:
 		r = s.st.record(kind, p.DeployRecordId.Value)
 		if r == nil {
-			return nil, errorf(CodeDeployNotExist, "The deployment record %d does not exist.", p.DeployRecordId.Value)
+			return nil, errorf(CodeInvalidParam, "The deployment record %d does not exist.", p.DeployRecordId.Value)
 		}
 		for _, it := range r.Items {
 			if it.Status == statusFailed {
@@ -286,7 +322,12 @@ func (s *Simulator) rollbackCheck(kind string, id flexInt) (*record, []*item, *a
 	}
 	r := s.st.record(kind, id.Value)
 	if r == nil {
-		return nil, nil, errorf(CodeDeployNotExist, "The deployment record %d does not exist.", id.Value)
+		// Only DeployCertificateRecordRollback lists CertificateDeployNotExist.
+		code := CodeInvalidParam
+		if kind == kindDeploy {
+			code = CodeDeployNotExist
+		}
+		return nil, nil, errorf(code, "The deployment record %d does not exist.", id.Value)
 	}
 	if r.running() {
 		return nil, nil, errorf(CodeDeployDetailRollbackStatusInvalid, "The record must finish before it can be rolled back.")

@@ -15,6 +15,8 @@ import (
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+
+	"github.com/certsync/tencent-cert-operator/test/sslsim"
 )
 
 // TestMain lets the test binary act as the sslsim command, so the tests
@@ -107,5 +109,36 @@ func TestCommandRejectsMissingCredentials(t *testing.T) {
 	}
 	if err := run([]string{"--secret-id", "AKIDx", "--secret-key", "k", "--fault", "colour=red"}); err == nil {
 		t.Fatal("accepted a malformed --fault")
+	}
+}
+
+func TestOptionsDefaultToTheStrictReadings(t *testing.T) {
+	creds := []string{"--secret-id", "AKIDx", "--secret-key", "k"}
+	opts, _, err := parseOptions(creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.DeployDuration != 0 || opts.TimeScale != 1 || opts.InstanceCache != 30*time.Minute ||
+		opts.RegionalLists == nil || !*opts.RegionalLists || opts.DisableRateLimits || opts.Latency != (sslsim.Latency{}) {
+		t.Fatalf("defaults = %+v, want realistic durations in real time, the cache, regional lists and rate limits", opts)
+	}
+
+	opts, _, err = parseOptions(append(creds, "--time-scale", "60", "--seed", "9", "--latency", "150ms±50ms",
+		"--instance-cache", "0", "--regional-lists=false", "--deploy-duration", "2s"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sslsim.Latency{Mean: 150 * time.Millisecond, Jitter: 50 * time.Millisecond}
+	if opts.TimeScale != 60 || opts.Seed != 9 || opts.Latency != want || opts.InstanceCache >= 0 ||
+		*opts.RegionalLists || opts.DeployDuration != 2*time.Second {
+		t.Fatalf("options = %+v", opts)
+	}
+
+	for _, bad := range [][]string{
+		{"--latency", "50ms±1s"}, {"--latency", "soon"}, {"--time-scale", "0"}, {"--time-scale", "-2"},
+	} {
+		if _, _, err := parseOptions(append(creds, bad...)); err == nil {
+			t.Errorf("accepted %v", bad)
+		}
 	}
 }
