@@ -1,0 +1,70 @@
+package certmanager_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/certsync/tencent-cert-operator/controllers"
+	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
+	"github.com/certsync/tencent-cert-operator/internal/testenv"
+	"github.com/certsync/tencent-cert-operator/test/sslsim"
+)
+
+const (
+	testSecretID  = "AKIDcertmanagertest"
+	testSecretKey = "cert-manager-test-secret-key-never-logged"
+)
+
+// startOperator runs the operator's manager for one namespace against an SSL API simulator
+// with the example inventory, as the controllers' suite does. It is the one place in this
+// package that knows how the manager is assembled.
+func startOperator(t *testing.T, ns string) *sslsim.Simulator {
+	t.Helper()
+	g := NewWithT(t)
+	inv, err := sslsim.LoadInventory(testenv.RepoRoot() + "/test/sslsim/inventory.example.yaml")
+	g.Expect(err).NotTo(HaveOccurred())
+	sim, url := sslsim.Start(t, sslsim.Options{
+		Credentials:    map[string]string{testSecretID: testSecretKey},
+		DeployDuration: 300 * time.Millisecond,
+		Inventory:      inv,
+	})
+	t.Setenv("TENCENTCLOUD_SECRET_ID", testSecretID)
+	t.Setenv("TENCENTCLOUD_SECRET_KEY", testSecretKey)
+
+	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
+		Scheme:                 env.Scheme,
+		Cache:                  controllers.CacheOptions(ns),
+		Client:                 controllers.ClientOptions(),
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
+	})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(controllers.Setup(mgr, controllers.Options{
+		Cloud: tencentcloud.NewFactory(tencentcloud.FactoryOptions{Endpoint: url, Region: "ap-guangzhou"}),
+		TencentCertificate: controllers.TencentCertificateOptions{
+			ResyncInterval: time.Minute, PollInterval: 100 * time.Millisecond, MaxPollInterval: 500 * time.Millisecond,
+			CleanupBackoff: 100 * time.Millisecond, OldCertificateRecheck: 500 * time.Millisecond,
+		},
+		CertificateDeployment: controllers.CertificateDeploymentOptions{
+			PollInterval: 100 * time.Millisecond, MaxPollInterval: 300 * time.Millisecond,
+		},
+	})).To(Succeed())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("manager: %v", err)
+		}
+	})
+	return sim
+}
