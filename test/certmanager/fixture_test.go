@@ -34,10 +34,16 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureWith(t, false)
+}
+
+// newFixtureWith starts the operator with annotation sync when annotationSync is true.
+func newFixtureWith(t *testing.T, annotationSync bool) *fixture {
+	t.Helper()
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "cm-"}}
 	NewWithT(t).Expect(k8s.Create(context.Background(), ns)).To(Succeed())
 	f := &fixture{t: t, ctx: context.Background(), ns: ns.Name}
-	f.sim = startOperator(t, ns.Name)
+	f.sim = startOperator(t, ns.Name, annotationSync)
 	t.Cleanup(func() { t.Logf("SSL API calls in %s: %v", t.Name(), f.sim.Calls()) })
 	return f
 }

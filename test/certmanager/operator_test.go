@@ -1,7 +1,6 @@
 package certmanager_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/certsync/tencent-cert-operator/controllers"
+	"github.com/certsync/tencent-cert-operator/internal/controller/secretsync"
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 	"github.com/certsync/tencent-cert-operator/internal/testenv"
 	"github.com/certsync/tencent-cert-operator/test/sslsim"
@@ -23,9 +23,9 @@ const (
 )
 
 // startOperator runs the operator's manager for one namespace against an SSL API simulator
-// with the example inventory, as the controllers' suite does. It is the one place in this
-// package that knows how the manager is assembled.
-func startOperator(t *testing.T, ns string) *sslsim.Simulator {
+// with the example inventory, as the controllers' suite does, and with annotation sync when
+// asked. It is the one place in this package that knows how the manager is assembled.
+func startOperator(t *testing.T, ns string, annotationSync bool) *sslsim.Simulator {
 	t.Helper()
 	g := NewWithT(t)
 	inv, err := sslsim.LoadInventory(testenv.RepoRoot() + "/test/sslsim/inventory.example.yaml")
@@ -57,14 +57,9 @@ func startOperator(t *testing.T, ns string) *sslsim.Simulator {
 			PollInterval: 100 * time.Millisecond, MaxPollInterval: 300 * time.Millisecond,
 		},
 	})).To(Succeed())
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- mgr.Start(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("manager: %v", err)
-		}
-	})
+	if annotationSync {
+		g.Expect(secretsync.Setup(mgr, secretsync.Options{Namespace: ns})).To(Succeed())
+	}
+	testenv.StartManager(t, mgr)
 	return sim
 }
