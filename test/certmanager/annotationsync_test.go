@@ -80,4 +80,5 @@ func TestAnnotationSyncFollowsCertManager(t *testing.T) {
 		g.Expect(strings.HasPrefix(m.Manager, "cert-manager")).To(BeTrue(), "Secret written by %s", m.Manager)
 	}
 	g.Expect(secret.Type).To(Equal(corev1.SecretTypeTLS))
+	f.assertNoKeyMaterial(secret.Data[corev1.TLSPrivateKeyKey])
 }

@@ -1,9 +1,12 @@
 package certmanager_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -30,6 +34,7 @@ type fixture struct {
 	ctx context.Context
 	ns  string
 	sim *sslsim.Simulator
+	log *logBuffer
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -43,7 +48,7 @@ func newFixtureWith(t *testing.T, annotationSync bool) *fixture {
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "cm-"}}
 	NewWithT(t).Expect(k8s.Create(context.Background(), ns)).To(Succeed())
 	f := &fixture{t: t, ctx: context.Background(), ns: ns.Name}
-	f.sim = startOperator(t, ns.Name, annotationSync)
+	f.sim, f.log = startOperator(t, ns.Name, annotationSync)
 	t.Cleanup(func() { t.Logf("SSL API calls in %s: %v", t.Name(), f.sim.Calls()) })
 	return f
 }
@@ -263,6 +268,29 @@ func ders(t *testing.T, data []byte) [][]byte {
 		out = append(out, block.Bytes)
 	}
 	return out
+}
+
+// assertNoKeyMaterial checks that no line of the private key, nor the operator's secret key,
+// appears in the operator's logs, the namespace's events or the status of its objects.
+func (f *fixture) assertNoKeyMaterial(key []byte) {
+	f.t.Helper()
+	var haystack strings.Builder
+	haystack.WriteString(f.log.String())
+	lists := []client.ObjectList{&eventsv1.EventList{}, &sslv1alpha1.TencentCertificateList{}, &sslv1alpha1.CertificateDeploymentList{}}
+	for _, list := range lists {
+		NewWithT(f.t).Expect(k8s.List(f.ctx, list, client.InNamespace(f.ns))).To(Succeed())
+		fmt.Fprintf(&haystack, "%+v", list)
+	}
+	text := haystack.String()
+	NewWithT(f.t).Expect(text).NotTo(BeEmpty())
+	if strings.Contains(text, testSecretKey) {
+		f.t.Fatal("the secret key appeared in logs, events or status")
+	}
+	for _, line := range bytes.Split(key, []byte("\n")) {
+		if len(line) >= 16 && !bytes.HasPrefix(line, []byte("-----")) && strings.Contains(text, string(line)) {
+			f.t.Fatal("private key material appeared in logs, events or status")
+		}
+	}
 }
 
 // bound returns the certificate each clb target serves in the simulator.

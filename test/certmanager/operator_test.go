@@ -1,9 +1,12 @@
 package certmanager_test
 
 import (
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr/funcr"
 	. "github.com/onsi/gomega"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -25,9 +28,10 @@ const (
 // startOperator runs the operator's manager for one namespace against an SSL API simulator
 // with the example inventory, as the controllers' suite does, and with annotation sync when
 // asked. It is the one place in this package that knows how the manager is assembled.
-func startOperator(t *testing.T, ns string, annotationSync bool) *sslsim.Simulator {
+func startOperator(t *testing.T, ns string, annotationSync bool) (*sslsim.Simulator, *logBuffer) {
 	t.Helper()
 	g := NewWithT(t)
+	logs := &logBuffer{}
 	inv, err := sslsim.LoadInventory(testenv.RepoRoot() + "/test/sslsim/inventory.example.yaml")
 	g.Expect(err).NotTo(HaveOccurred())
 	sim, url := sslsim.Start(t, sslsim.Options{
@@ -45,6 +49,7 @@ func startOperator(t *testing.T, ns string, annotationSync bool) *sslsim.Simulat
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
+		Logger:                 funcr.New(func(prefix, args string) { logs.add(prefix + " " + args) }, funcr.Options{Verbosity: 2}),
 	})
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(controllers.Setup(mgr, controllers.Options{
@@ -61,5 +66,23 @@ func startOperator(t *testing.T, ns string, annotationSync bool) *sslsim.Simulat
 		g.Expect(secretsync.Setup(mgr, secretsync.Options{Namespace: ns})).To(Succeed())
 	}
 	testenv.StartManager(t, mgr)
-	return sim
+	return sim, logs
+}
+
+// logBuffer collects the manager's log lines.
+type logBuffer struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (b *logBuffer) add(line string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.lines = append(b.lines, line)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return strings.Join(b.lines, "\n")
 }

@@ -46,6 +46,7 @@ func TestCertificateIssuedByCAIssuerIsUploadedAndDeployed(t *testing.T) {
 	g.Expect(calls.Count("DeployCertificateInstance", "Success")).To(Equal(1))
 	g.Expect(cd.Status.Summary).To(Equal("2/2"))
 	g.Expect(f.bound()).To(Equal([]string{id, id}))
+	f.assertNoKeyMaterial(secret.Data[corev1.TLSPrivateKeyKey])
 }
 
 // TestRenewalRollsOutToTargets renews as `cmctl renew` does, with both private key rotation
@@ -111,6 +112,8 @@ func TestRenewalRollsOutToTargets(t *testing.T) {
 			calls := f.sim.Calls()
 			g.Expect(calls.Count("UploadCertificate", "Success")).To(Equal(1))
 			g.Expect(calls.Count("DeployCertificateInstance", "Success")).To(Equal(1))
+			f.assertNoKeyMaterial(before.Data[corev1.TLSPrivateKeyKey])
+			f.assertNoKeyMaterial(after.Data[corev1.TLSPrivateKeyKey])
 		})
 	}
 }
