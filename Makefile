@@ -22,10 +22,13 @@ help: ## Show this help.
 generate: $(CONTROLLER_GEN) ## Generate deepcopy code.
 	$(CONTROLLER_GEN) object paths="./api/..."
 
+# Annotation sync is opt-in and needs create and delete, so its role is generated separately.
 .PHONY: manifests
 manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC.
-	$(CONTROLLER_GEN) crd rbac:roleName=manager-role paths="./api/...;./internal/controller/..." \
+	$(CONTROLLER_GEN) crd rbac:roleName=manager-role paths="./api/...;./internal/controller/tencentcertificate/...;./internal/controller/certificatedeployment/..." \
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+	$(CONTROLLER_GEN) rbac:roleName=secretsync-role paths="./internal/controller/secretsync/..." \
+		output:rbac:artifacts:config=config/rbac/secretsync
 	hack/sync-chart-crds.sh
 
 .PHONY: fmt

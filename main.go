@@ -16,6 +16,7 @@ import (
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 	"github.com/certsync/tencent-cert-operator/internal/controller"
+	"github.com/certsync/tencent-cert-operator/internal/controller/secretsync"
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 )
 
@@ -32,6 +33,7 @@ func main() {
 		leaderElect            bool
 		endpoint, region       string
 		watchNamespace         string
+		secretAnnotationSync   bool
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "The address the metrics endpoint binds to; 0 disables it.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "The address the health probe endpoint binds to.")
@@ -39,6 +41,7 @@ func main() {
 	flag.StringVar(&endpoint, "tencentcloud-endpoint", "", "Override of the SSL API endpoint, such as a simulator's http://127.0.0.1:9000. Defaults to ssl.tencentcloudapi.com.")
 	flag.StringVar(&region, "tencentcloud-region", "", "Default Tencent Cloud region for API calls that take one.")
 	flag.StringVar(&watchNamespace, "watch-namespace", "", "Restrict the operator to one namespace. Empty means all namespaces.")
+	flag.BoolVar(&secretAnnotationSync, "secret-annotation-sync", false, "Create a TencentCertificate for every kubernetes.io/tls Secret annotated ssl.certsync.io/sync=true (docs/cert-manager.md).")
 	opts := zap.Options{}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -72,6 +75,13 @@ func main() {
 	if err := controller.Setup(mgr, controller.Options{Cloud: cloud}); err != nil {
 		log.Error(err, "Failed to set up controllers")
 		os.Exit(1)
+	}
+
+	if secretAnnotationSync {
+		if err := secretsync.Setup(mgr, secretsync.Options{Namespace: watchNamespace}); err != nil {
+			log.Error(err, "Failed to set up annotation sync")
+			os.Exit(1)
+		}
 	}
 
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {

@@ -52,7 +52,13 @@ func missing(have, want []rbacv1.PolicyRule) []string {
 // controllers' RBAC markers.
 func generatedRole(t *testing.T) *rbacv1.ClusterRole {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "config", "rbac", "role.yaml"))
+	return roleFile(t, "role.yaml")
+}
+
+// roleFile reads a ClusterRole that controller-gen wrote under config/rbac.
+func roleFile(t *testing.T, path ...string) *rbacv1.ClusterRole {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(append([]string{testenv.RepoRoot(), "config", "rbac"}, path...)...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +67,7 @@ func generatedRole(t *testing.T) *rbacv1.ClusterRole {
 		t.Fatal(err)
 	}
 	if len(role.Rules) == 0 {
-		t.Fatal("config/rbac/role.yaml has no rules")
+		t.Fatalf("config/rbac/%s has no rules", filepath.Join(path...))
 	}
 	return role
 }
@@ -92,16 +98,18 @@ func TestMissingFindsEveryPermissionARoleLacks(t *testing.T) {
 	}
 }
 
+// roleModes are the chart's two kinds of manager role, with the values that select each.
+var roleModes = []struct {
+	name, kind string
+	args       []string
+}{
+	{"the cluster-wide ClusterRole", "ClusterRole", nil},
+	{"the namespaced Role of watchNamespace", "Role", []string{"--set", "watchNamespace=" + watchedNamespace, "--set", "leaderElection.enabled=false"}},
+}
+
 func TestChartGrantsEveryPermissionOfTheGeneratedRole(t *testing.T) {
 	generated := generatedRole(t).Rules
-	cases := []struct {
-		name, kind string
-		args       []string
-	}{
-		{"the cluster-wide ClusterRole", "ClusterRole", nil},
-		{"the namespaced Role of watchNamespace", "Role", []string{"--set", "watchNamespace=" + watchedNamespace, "--set", "leaderElection.enabled=false"}},
-	}
-	for _, tc := range cases {
+	for _, tc := range roleModes {
 		t.Run(tc.name+" covers config/rbac/role.yaml", func(t *testing.T) {
 			rules := one[rbacv1.ClusterRole](t, retag(mustRender(t, tc.args...).all(tc.kind)), "ClusterRole").Rules
 			if gap := missing(rules, generated); len(gap) > 0 {
