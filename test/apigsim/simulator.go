@@ -68,8 +68,17 @@ type Bound struct {
 	BoundAt     time.Time `json:"boundAt"`
 }
 
-// New returns a simulator; it panics on an invalid inventory or fault.
+// New returns a simulator; it panics on an invalid inventory or fault, which Open returns.
 func New(opts Options) *Simulator {
+	s, err := Open(opts)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Open returns a simulator, or the error of an invalid inventory or fault.
+func Open(opts Options) (*Simulator, error) {
 	s := &Simulator{opts: opts, now: opts.Now, log: opts.Logger, calls: map[string]map[string]int{}}
 	if s.now == nil {
 		s.now = time.Now
@@ -82,10 +91,10 @@ func New(opts Options) *Simulator {
 		inv = &Inventory{}
 	}
 	if err := s.SetInventory(inv); err != nil {
-		panic(err)
+		return nil, err
 	}
 	if err := s.SetFaults(opts.Faults); err != nil {
-		panic(err)
+		return nil, err
 	}
 	s.mux = http.NewServeMux()
 	base := "/v2/{project}/apigw/instances/{instance}/api-groups/{group}"
@@ -94,7 +103,7 @@ func New(opts Options) *Simulator {
 	s.mux.HandleFunc("GET "+base+"/domains/{domain}/certificate/{certificate}", s.api(actionShowCertificate, s.showCertificate))
 	s.mux.HandleFunc("DELETE "+base+"/domains/{domain}/certificate/{certificate}", s.api(actionDisassociate, s.disassociate))
 	s.mux.HandleFunc("/_sim/", s.serveAdmin)
-	return s
+	return s, nil
 }
 
 // Start serves a new simulator on a local test server closed when the test ends, and returns
