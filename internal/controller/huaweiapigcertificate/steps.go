@@ -140,7 +140,9 @@ func (r *Reconciler) reconcileBindings(ctx context.Context, run *reconcileRun) e
 		if err == nil {
 			continue
 		}
-		if asStop(err).class != terminal {
+		// A failure of one domain does not hold up the others; any other failure (credentials,
+		// throttling, network) would fail them all.
+		if s := asStop(err); s.class != terminal || !domainSpecific(s.reason) {
 			st.Domains = mergeDomains(st.Domains, domains)
 			return err
 		}
@@ -158,6 +160,10 @@ func (r *Reconciler) reconcileBindings(ctx context.Context, run *reconcileRun) e
 	st.NotAfter = &metav1.Time{Time: b.NotAfter()}
 	st.DNSNames = b.DNSNames()
 	return nil
+}
+
+func domainSpecific(reason string) bool {
+	return reason == sslv1alpha1.ReasonDomainNotFound || reason == sslv1alpha1.ReasonDomainNotCovered || reason == sslv1alpha1.ReasonAPIRejected
 }
 
 // bindDomain brings one domain to the certificate and returns its new status entry, which is
