@@ -18,6 +18,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/exchange"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 	apig "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/apig/v2"
+	apigregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/apig/v2/region"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/apig/v2/model"
 )
 
@@ -124,6 +125,11 @@ func (f *ClientFactory) For(_ context.Context, creds *Credentials, scope Scope) 
 
 func (f *ClientFactory) endpoint(region string) (string, error) {
 	if f.opts.Endpoint == "" {
+		// The SDK's region table (and its HUAWEICLOUD_SDK_REGION_APIG_* overrides); a region
+		// newer than the SDK gets the same naming pattern.
+		if r, err := apigregion.SafeValueOf(region); err == nil && len(r.Endpoints) > 0 {
+			return r.Endpoints[0], nil
+		}
 		return "https://apig." + region + ".myhuaweicloud.com", nil
 	}
 	u, err := url.Parse(strings.TrimSuffix(f.opts.Endpoint, "/"))

@@ -149,3 +149,20 @@ func TestFactoryRefusesBadInput(t *testing.T) {
 		t.Fatalf("the replaced client must be dropped; %d cached", len(f.clients))
 	}
 }
+
+func TestEndpointsComeFromTheSDKsRegionTable(t *testing.T) {
+	f := NewFactory(FactoryOptions{})
+	for region, want := range map[string]string{
+		"cn-north-4":     "https://apig.cn-north-4.myhuaweicloud.com",
+		"ap-southeast-1": "https://apig.ap-southeast-1.myhuaweicloud.com",
+		"xx-newregion-9": "https://apig.xx-newregion-9.myhuaweicloud.com",
+	} {
+		if got, err := f.endpoint(region); err != nil || got != want {
+			t.Errorf("endpoint(%s) = %q, %v", region, got, err)
+		}
+	}
+	got, err := NewFactory(FactoryOptions{Endpoint: "http://127.0.0.1:9100/"}).endpoint("cn-north-4")
+	if err != nil || got != "http://127.0.0.1:9100" {
+		t.Errorf("an override applies to every region, got %q, %v", got, err)
+	}
+}
