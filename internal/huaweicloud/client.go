@@ -18,8 +18,8 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/exchange"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 	apig "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/apig/v2"
-	apigregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/apig/v2/region"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/apig/v2/model"
+	apigregion "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/apig/v2/region"
 )
 
 // DefaultTimeout bounds one HTTP call when FactoryOptions.Timeout is zero.
