@@ -25,7 +25,7 @@ generate: $(CONTROLLER_GEN) ## Generate deepcopy code.
 # Annotation sync is opt-in and needs create and delete, so its role is generated separately.
 .PHONY: manifests
 manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC.
-	$(CONTROLLER_GEN) crd rbac:roleName=manager-role paths="./api/...;./internal/controller/tencentcertificate/...;./internal/controller/certificatedeployment/..." \
+	$(CONTROLLER_GEN) crd rbac:roleName=manager-role paths="./api/...;./internal/controller/tencentcertificate/...;./internal/controller/certificatedeployment/...;./internal/controller/huaweiapigcertificate/..." \
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
 	$(CONTROLLER_GEN) rbac:roleName=secretsync-role paths="./internal/controller/secretsync/..." \
 		output:rbac:artifacts:config=config/rbac/secretsync

@@ -16,7 +16,9 @@ import (
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 	"github.com/certsync/tencent-cert-operator/internal/controller"
+	"github.com/certsync/tencent-cert-operator/internal/controller/huaweiapigcertificate"
 	"github.com/certsync/tencent-cert-operator/internal/controller/secretsync"
+	"github.com/certsync/tencent-cert-operator/internal/huaweicloud"
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 )
 
@@ -34,12 +36,14 @@ func main() {
 		endpoint, region       string
 		watchNamespace         string
 		secretAnnotationSync   bool
+		huaweiEndpoint         string
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "The address the metrics endpoint binds to; 0 disables it.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "The address the health probe endpoint binds to.")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "Enable leader election, so that only one replica reconciles at a time.")
 	flag.StringVar(&endpoint, "tencentcloud-endpoint", "", "Override of the SSL API endpoint, such as a simulator's http://127.0.0.1:9000. Defaults to ssl.tencentcloudapi.com.")
 	flag.StringVar(&region, "tencentcloud-region", "", "Default Tencent Cloud region for API calls that take one.")
+	flag.StringVar(&huaweiEndpoint, "huaweicloud-endpoint", "", "Override of the Huawei Cloud APIG endpoint for every region, such as a simulator's http://127.0.0.1:9100. Defaults to apig.<region>.myhuaweicloud.com.")
 	flag.StringVar(&watchNamespace, "watch-namespace", "", "Restrict the operator to one namespace. Empty means all namespaces.")
 	flag.BoolVar(&secretAnnotationSync, "secret-annotation-sync", false, "Create a TencentCertificate for every kubernetes.io/tls Secret annotated ssl.certsync.io/sync=true (docs/cert-manager.md).")
 	opts := zap.Options{}
@@ -82,6 +86,16 @@ func main() {
 			log.Error(err, "Failed to set up annotation sync")
 			os.Exit(1)
 		}
+	}
+
+	apigMetrics, err := huaweicloud.NewMetrics(metrics.Registry)
+	if err == nil {
+		err = huaweiapigcertificate.SetupWithManager(mgr, huaweiapigcertificate.Options{Cloud: huaweicloud.NewFactory(
+			huaweicloud.FactoryOptions{Endpoint: huaweiEndpoint, Metrics: apigMetrics, Logger: ctrl.Log.WithName("huaweicloud")})})
+	}
+	if err != nil {
+		log.Error(err, "Failed to set up the HuaweiAPIGCertificate controller")
+		os.Exit(1)
 	}
 
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {

@@ -1,6 +1,7 @@
 // Package v1alpha1 contains the API types of the ssl.certsync.io group: TencentCertificate,
-// which keeps a Kubernetes TLS Secret uploaded to the Tencent Cloud SSL Certificate service, and
-// CertificateDeployment, which keeps a certificate deployed to Tencent Cloud resources.
+// which keeps a Kubernetes TLS Secret uploaded to the Tencent Cloud SSL Certificate service,
+// CertificateDeployment, which keeps a certificate deployed to Tencent Cloud resources, and
+// HuaweiAPIGCertificate, which keeps a Secret's certificate bound to Huawei Cloud APIG domains.
 // +kubebuilder:object:generate=true
 // +groupName=ssl.certsync.io
 package v1alpha1

@@ -24,6 +24,7 @@ import (
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 	"github.com/certsync/tencent-cert-operator/internal/testcerts"
 	"github.com/certsync/tencent-cert-operator/internal/testenv"
+	"github.com/certsync/tencent-cert-operator/test/apigsim"
 	"github.com/certsync/tencent-cert-operator/test/sslsim"
 )
 
@@ -32,6 +33,10 @@ const (
 	demoDomain    = "shop.example.com"
 	demoSecretID  = "AKIDdemo"
 	demoSecretKey = "demo-secret-key"
+	// The Huawei Cloud APIG side: one custom domain of one API group.
+	demoAK, demoSK                       = "HPUADEMO", "demo-apig-secret-key"
+	demoProject, demoInstance, demoGroup = "0a1b2c3d4e5f60718293a4b5c6d7e8f9", "eddc4d25480b4cd6b512f270a1b8b341", "c77f5e81d9cb4424bf704ef2b0ac7600"
+	demoAPIGDomainID                     = "f6bb84ccf1c34035878aa51b7253b21c"
 )
 
 // Options configure a demo run.
@@ -109,6 +114,12 @@ func Run(ctx context.Context, w io.Writer, opts Options) (err error) {
 	defer server.Close()
 	endpoint := "http://" + listener.Addr().String()
 	say("Started the Tencent Cloud SSL API simulator at %s (a CLB, a CDN domain and a TKE cluster)", endpoint)
+	apig, apigEndpoint, err := startAPIGSimulator()
+	if err != nil {
+		return err
+	}
+	defer apig.Close()
+	say("Started the Huawei Cloud APIG simulator at %s (custom domain %s)", apigEndpoint, demoDomain)
 
 	binary := opts.ManagerBinary
 	if binary == "" {
@@ -122,7 +133,7 @@ func Run(ctx context.Context, w io.Writer, opts Options) (err error) {
 		}
 	}
 	logPath := filepath.Join(work, "manager.log")
-	stop, err := startManager(ctx, binary, kubeconfig, endpoint, logPath)
+	stop, err := startManager(ctx, binary, kubeconfig, endpoint, apigEndpoint, logPath)
 	if err != nil {
 		return err
 	}
@@ -207,7 +218,12 @@ func Run(ctx context.Context, w io.Writer, opts Options) (err error) {
 	if len(bound) != 3 {
 		return fmt.Errorf("want the new certificate on 3 resources, the simulator has it on %d", len(bound))
 	}
-	say("Demo finished: upload, deployment to CLB, CDN and TKE, and a renewal rolled out with no manual step")
+	served := apig.sim.DomainCertificate(demoInstance, demoGroup, demoAPIGDomainID)
+	if served == nil || served.Leaf.SerialNumber.Cmp(renewed.Cert.SerialNumber) != 0 {
+		return errors.New("the APIG domain does not serve the renewed certificate")
+	}
+	say("The APIG domain %s serves the renewed certificate too (serial %s, ssl_id %s)", demoDomain, served.Leaf.SerialNumber.Text(16), served.SSLID)
+	say("Demo finished: upload, deployment to CLB, CDN, TKE and Huawei APIG, and a renewal rolled out with no manual step")
 	return nil
 }
 
@@ -242,11 +258,42 @@ func demoObjects() []client.Object {
 		deployment("shop-cdn", sslv1alpha1.ResourceTypeCDN, "", sslv1alpha1.Target{Domain: demoDomain, HTTPSBilling: "on"}),
 		deployment("shop-tke", sslv1alpha1.ResourceTypeTKE, "ap-guangzhou",
 			sslv1alpha1.Target{ClusterID: "cls-shop0001", Namespace: "default", SecretName: "shop-tls"}),
+		&sslv1alpha1.HuaweiAPIGCertificate{
+			ObjectMeta: metav1.ObjectMeta{Namespace: demoNamespace, Name: "shop-apig"},
+			Spec: sslv1alpha1.HuaweiAPIGCertificateSpec{
+				CertificateRef: ref, Region: "cn-north-4", ProjectID: demoProject, InstanceID: demoInstance,
+				Domains: []sslv1alpha1.APIGDomain{{GroupID: demoGroup, URLDomain: demoDomain}},
+			},
+		},
 	}
 }
 
+type apigServer struct {
+	sim *apigsim.Simulator
+	*http.Server
+}
+
+// startAPIGSimulator serves the APIG simulator with the demo domain on loopback.
+func startAPIGSimulator() (*apigServer, string, error) {
+	sim, err := apigsim.Open(apigsim.Options{Credentials: map[string]string{demoAK: demoSK}, Inventory: &apigsim.Inventory{
+		Instances: []apigsim.Instance{{ProjectID: demoProject, ID: demoInstance, Groups: []apigsim.Group{{
+			ID: demoGroup, Name: "shop", Domains: []apigsim.Domain{{ID: demoAPIGDomainID, URLDomain: demoDomain}},
+		}}}},
+	}})
+	if err != nil {
+		return nil, "", err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", err
+	}
+	srv := &apigServer{sim: sim, Server: &http.Server{Handler: sim, ReadHeaderTimeout: 5 * time.Second}}
+	go func() { _ = srv.Serve(ln) }()
+	return srv, "http://" + ln.Addr().String(), nil
+}
+
 // startManager runs the operator binary against the control plane and the simulator.
-func startManager(ctx context.Context, binary, kubeconfig, endpoint, logPath string) (func(), error) {
+func startManager(ctx context.Context, binary, kubeconfig, endpoint, apigEndpoint, logPath string) (func(), error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
@@ -255,11 +302,13 @@ func startManager(ctx context.Context, binary, kubeconfig, endpoint, logPath str
 		"--kubeconfig", kubeconfig,
 		"--tencentcloud-endpoint", endpoint,
 		"--tencentcloud-region", "ap-guangzhou",
+		"--huaweicloud-endpoint", apigEndpoint,
 		"--metrics-bind-address", "0",
 		"--health-probe-bind-address", "127.0.0.1:0",
 		"--zap-log-level", "debug",
 	)
-	cmd.Env = append(os.Environ(), "TENCENTCLOUD_SECRET_ID="+demoSecretID, "TENCENTCLOUD_SECRET_KEY="+demoSecretKey)
+	cmd.Env = append(os.Environ(), "TENCENTCLOUD_SECRET_ID="+demoSecretID, "TENCENTCLOUD_SECRET_KEY="+demoSecretKey,
+		"HUAWEICLOUD_SDK_AK="+demoAK, "HUAWEICLOUD_SDK_SK="+demoSK)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
@@ -333,6 +382,19 @@ func notReady(ctx context.Context, c client.Client, notCert string) string {
 			return msg
 		}
 	}
+	hws := &sslv1alpha1.HuaweiAPIGCertificateList{}
+	if err := c.List(ctx, hws, client.InNamespace(demoNamespace)); err != nil {
+		return err.Error()
+	}
+	for _, hw := range hws.Items {
+		// Its fingerprint is compared with the TencentCertificate's, which the same Secret feeds.
+		if msg := check("huaweiapigcertificate/"+hw.Name, hw.Status.Conditions, hw.Generation, hw.Status.ObservedGeneration, ""); msg != "" {
+			return msg
+		}
+		if len(tcs.Items) > 0 && hw.Status.Fingerprint != tcs.Items[0].Status.Fingerprint {
+			return "huaweiapigcertificate/" + hw.Name + " does not serve the current certificate yet"
+		}
+	}
 	return ""
 }
 
@@ -371,6 +433,14 @@ func printState(ctx context.Context, c client.Client, w io.Writer) (string, erro
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", cd.Name, t.ID, t.State, prev)
 		}
 	}
+	hws := &sslv1alpha1.HuaweiAPIGCertificateList{}
+	if err := c.List(ctx, hws, client.InNamespace(demoNamespace)); err != nil {
+		return "", err
+	}
+	fmt.Fprintln(tw, "\nNAME\tREADY\tREGION\tDOMAINS\tSERIAL")
+	for _, hw := range hws.Items {
+		fmt.Fprintf(tw, "huaweiapigcertificate/%s\t%s\t%s\t%d\t%s\n", hw.Name, readyOf(hw.Status.Conditions), hw.Spec.Region, len(hw.Status.Domains), hw.Status.SerialNumber)
+	}
 	fmt.Fprintln(tw)
 	return certID, tw.Flush()
 }
@@ -388,6 +458,8 @@ func kindOf(obj client.Object) string {
 		return "tencentcertificate"
 	case *sslv1alpha1.CertificateDeployment:
 		return "certificatedeployment"
+	case *sslv1alpha1.HuaweiAPIGCertificate:
+		return "huaweiapigcertificate"
 	}
 	return "object"
 }

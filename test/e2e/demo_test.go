@@ -47,6 +47,8 @@ func TestDemo(t *testing.T) {
 		"certificatedeployment/shop-cdn  True   cdn",
 		"certificatedeployment/shop-tke  True   tke",
 		"the simulator reports 3 resources bound to it",
+		"huaweiapigcertificate/shop-apig  True   cn-north-4",
+		"The APIG domain shop.example.com serves the renewed certificate too",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the demo output lacks %q", want)

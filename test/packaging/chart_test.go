@@ -33,8 +33,8 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 				if c.Image != "ghcr.io/certsync/tencent-cert-operator:"+appVersion(t) {
 					t.Errorf("image = %s, want the appVersion tag", c.Image)
 				}
-				if got := len(m.all("CustomResourceDefinition")); got != 2 {
-					t.Errorf("rendered %d CRDs, want 2", got)
+				if got, want := len(m.all("CustomResourceDefinition")), len(crdObjects(t)); got != want {
+					t.Errorf("rendered %d CRDs, want the %d of config/crd/bases", got, want)
 				}
 				for _, crd := range m.all("CustomResourceDefinition") {
 					if crd.GetAnnotations()["helm.sh/resource-policy"] != "keep" {
