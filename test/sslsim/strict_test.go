@@ -467,6 +467,13 @@ func TestItemStatusesCoverEveryDocumentedCode(t *testing.T) {
 		}
 		wantCode(t, e.call("DeployCertificateRecordRetry", map[string]any{"DeployRecordId": back.DeployRecordId}), CodeDeployRetryStatusInvalid)
 		wantCode(t, e.call("DeployCertificateRecordRollback", map[string]any{"DeployRecordId": back.DeployRecordId}), CodeDeployRollbackStatusInvalid)
+		// The original record shows the rollback too, so a client that lost the rollback's
+		// answer learns from the record it knows that its items were rolled back.
+		orig := e.deployDetail(res.DeployRecordId)
+		got := []int{orig.DeployRecordDetailList[0].Status, orig.DeployRecordDetailList[1].Status}
+		if !slices.Equal(got, []int{statusRollbackSuccess, statusRollbackFailed}) {
+			t.Errorf("original record items = %v, want 4 and 5 after the rollback", got)
+		}
 	})
 
 	t.Run("a deploy to an instance that disappears ends in 6", func(t *testing.T) {

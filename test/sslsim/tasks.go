@@ -174,6 +174,7 @@ func (s *Simulator) complete(r *record, it *item) {
 	end := func(status int, msg string) {
 		it.Status = status
 		it.ErrorMsg = msg
+		s.markRolledBack(r, it)
 	}
 	u := s.st.Inventory.findUnit(it.ResourceType, it.Key)
 	if u == nil {
@@ -210,6 +211,24 @@ func (s *Simulator) complete(r *record, it *item) {
 		s.setBinding(u, it.CertID, it.DueAt)
 	}
 	end(success, "")
+}
+
+// markRolledBack shows a finished rollback item on the item of the original record it rolled
+// back: that item is no longer a success that could be rolled back again.
+func (s *Simulator) markRolledBack(r *record, it *item) {
+	if r.RollbackOf == 0 || r.Kind == kindUploadUpdate {
+		return
+	}
+	orig := s.st.record(r.Kind, r.RollbackOf)
+	if orig == nil {
+		return
+	}
+	for _, o := range orig.Items {
+		if o.Key == it.Key && o.ResourceType == it.ResourceType && o.Status == statusSuccess {
+			o.Status = it.Status
+			return
+		}
+	}
 }
 
 func joinDomains(domains []string) string {
