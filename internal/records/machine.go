@@ -198,6 +198,10 @@ func (m Machine) poll(ctx context.Context, api tencentcloud.API, rec *sslv1alpha
 		}
 		return m.end(rec, sslv1alpha1.RecordRolledBack, step, r.RequestID)
 	}
+	if c.rolledBack > 0 && c.succeeded == 0 {
+		// A rollback whose answer was lost, before a crash say, has already run.
+		return m.end(rec, sslv1alpha1.RecordRolledBack, step, r.RequestID)
+	}
 	if c.retryable > 0 && (rec.Retries < p.RetryLimit || p.RetryNow) {
 		return m.retry(ctx, api, rec, ref, r.Items, step)
 	}

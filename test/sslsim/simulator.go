@@ -93,6 +93,7 @@ type Simulator struct {
 	spread   *mathrand.Rand
 	limiters map[string]*rate.Limiter
 	calls    map[string]map[string]int
+	handled  map[string]int
 	// saved is the state file content last written.
 	saved []byte
 }
@@ -119,6 +120,7 @@ func Open(opts Options) (*Simulator, error) {
 		spread:   mathrand.New(mathrand.NewPCG(opts.Seed, 0x5eed)),
 		limiters: map[string]*rate.Limiter{},
 		calls:    map[string]map[string]int{},
+		handled:  map[string]int{},
 		st:       newStore(),
 	}
 	if s.now == nil {
@@ -278,21 +280,36 @@ func (s *Simulator) handleAPI(r *http.Request, action string) (any, *apiError, b
 	if limited {
 		return nil, errorf(CodeRateLimitExceeded, "The request rate of %s exceeded its limit.", action), false
 	}
-	sleep(r.Context(), f.Latency.Duration)
-	if !f.AfterHandling && (f.Drop || f.Code != "") {
-		return nil, f.apiError(), f.Drop
+	if !f.AfterHandling {
+		sleep(r.Context(), f.Latency.Duration)
+		if f.Drop || f.Code != "" {
+			return nil, f.apiError(), f.Drop
+		}
 	}
 
 	s.mu.Lock()
 	c := &call{now: s.now(), region: region, access: access, secretID: secretID}
 	s.advance(c.now)
 	resp, aerr := handler(s, c, body)
+	s.handled[action]++
 	s.persist()
 	s.mu.Unlock()
+	if f.AfterHandling {
+		// The answer is slow or lost on its way back: the call has taken effect.
+		sleep(r.Context(), f.Latency.Duration)
+	}
 	if f.Drop || f.Code != "" {
 		return nil, f.apiError(), f.Drop
 	}
 	return resp, aerr, false
+}
+
+// Handled reports how many calls of action took effect, including those whose answer a fault
+// then delayed or lost.
+func (s *Simulator) Handled(action string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.handled[action]
 }
 
 // count records the outcome of one API call.
