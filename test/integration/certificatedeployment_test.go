@@ -372,3 +372,38 @@ func recordID(cd *sslv1alpha1.CertificateDeployment) int64 {
 	}
 	return cd.Status.Record.ID
 }
+
+// TestRenewalRollsOutWhileOldCertificateDeletionFails keeps deleting the superseded certificate
+// failing: that housekeeping is reported on the TencentCertificate and never holds back the
+// deployments of the renewed certificate.
+func TestRenewalRollsOutWhileOldCertificateDeletionFails(t *testing.T) {
+	h := newHarness(t, func(c *harnessConfig) {
+		c.sim.Inventory = exampleInventory(t)
+		c.sim.Faults = sslsim.Faults{Rules: []sslsim.FaultRule{{Action: "DeleteCertificate", Code: "FailedOperation"}}}
+		c.options.CertificateDeployment.PollInterval = 100 * time.Millisecond
+		c.options.CertificateDeployment.MaxPollInterval = 300 * time.Millisecond
+	})
+	g := NewWithT(t)
+	h.createTLSSecret("web-tls", issue(t, "*.example.com", "example.com"))
+	tc := h.createCertificate("web", "web-tls", func(s *sslv1alpha1.TencentCertificateSpec) {
+		s.Rotation = &sslv1alpha1.RotationSpec{OldCertificates: sslv1alpha1.OldCertificatesDelete}
+	})
+	h.waitCurrent(tc)
+	clb := h.createDeployment("clb", "clb", "ap-guangzhou", everyType[0].targets)
+	cdn := h.createDeployment("cdn", "cdn", "", everyType[1].targets)
+	h.waitCurrent(clb)
+	h.waitCurrent(cdn)
+	old := tc.Status.CertificateID
+
+	h.rotateSecret("web-tls", issue(t, "*.example.com", "example.com"))
+	h.waitCondition(tc, sslv1alpha1.OldCertificatesHandledCondition, metav1.ConditionUnknown, sslv1alpha1.ReasonAPIError)
+	renewed := tc.Status.CertificateID
+	g.Expect(renewed).NotTo(Equal(old))
+	for _, cd := range []*sslv1alpha1.CertificateDeployment{clb, cdn} {
+		g.Eventually(func() string { return h.getDeployment(cd.Name).Status.CertificateID }).WithTimeout(30 * time.Second).Should(Equal(renewed))
+		h.waitCurrent(cd)
+	}
+	g.Expect(h.sim.State().BoundTo(renewed)).To(HaveLen(4))
+	g.Expect(h.sim.Calls().Total("DeleteCertificate")).To(BeNumerically(">", 0))
+	g.Expect(certificateExists(h.sim, old)).To(BeTrue())
+}

@@ -80,6 +80,9 @@ type harnessConfig struct {
 	options controllers.Options
 	// interceptors wrap the manager's client, to inject failures.
 	interceptors *interceptor.Funcs
+	// leaderElection makes managers elect a leader through a Lease in the test's namespace,
+	// with short timings; a stopped manager does not release it, as after a crash.
+	leaderElection bool
 }
 
 func newHarness(t testing.TB, mutate ...func(*harnessConfig)) *harness {
@@ -113,6 +116,12 @@ func newHarness(t testing.TB, mutate ...func(*harnessConfig)) *harness {
 // startManager starts the operator's manager; the test's cleanup stops it.
 func (h *harness) startManager() {
 	h.t.Helper()
+	h.stopManager = h.runManager()
+}
+
+// runManager starts one more manager and returns what stops it; the test's cleanup stops it too.
+func (h *harness) runManager() (stop func()) {
+	h.t.Helper()
 	g := NewWithT(h.t)
 	opts := ctrl.Options{
 		Scheme:                 env.Scheme,
@@ -123,6 +132,11 @@ func (h *harness) startManager() {
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
 		Logger: funcr.New(func(prefix, args string) { h.log.WriteString(prefix + " " + args + "\n") },
 			funcr.Options{Verbosity: 2}),
+	}
+	if h.cfg.leaderElection {
+		lease, renew, retry := 2*time.Second, time.Second, 200*time.Millisecond
+		opts.LeaderElection, opts.LeaderElectionNamespace, opts.LeaderElectionID = true, h.ns, "tencent-cert-operator-test"
+		opts.LeaseDuration, opts.RenewDeadline, opts.RetryPeriod = &lease, &renew, &retry
 	}
 	if h.cfg.interceptors != nil {
 		funcs := *h.cfg.interceptors
@@ -146,7 +160,7 @@ func (h *harness) startManager() {
 	done := make(chan error, 1)
 	go func() { done <- mgr.Start(ctx) }()
 	stopped := false
-	h.stopManager = func() {
+	stop = func() {
 		if stopped {
 			return
 		}
@@ -156,7 +170,8 @@ func (h *harness) startManager() {
 			h.t.Errorf("manager: %v", err)
 		}
 	}
-	h.t.Cleanup(h.stopManager)
+	h.t.Cleanup(stop)
+	return stop
 }
 
 // issue returns a fresh certificate for the domains, valid from an hour ago for a year.
