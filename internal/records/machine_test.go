@@ -194,11 +194,13 @@ func TestMachineAdvance(t *testing.T) {
 			phase: sslv1alpha1.RecordRolledBack, id: 7, calls: map[string]int{fake.VerbRollback: 0}, notes: 1,
 		},
 		{
-			name:    "a rollback that ran while its answer was lost ends the record rolled back",
-			rec:     running(sslv1alpha1.RecordDeploy, sslv1alpha1.RecordRunning),
-			policy:  records.Policy{Rollback: true},
-			program: func(c *fake.Client) { c.WithRecord(map[int64]tencentcloud.Record{7: items(tencentcloud.ItemRolledBack, failed)}, nil) },
-			phase:   sslv1alpha1.RecordRolledBack, id: 7, calls: map[string]int{fake.VerbRollback: 0, fake.VerbRetry: 0}, notes: 1,
+			name:   "a rollback that ran while its answer was lost ends the record rolled back",
+			rec:    running(sslv1alpha1.RecordDeploy, sslv1alpha1.RecordRunning),
+			policy: records.Policy{Rollback: true},
+			program: func(c *fake.Client) {
+				c.WithRecord(map[int64]tencentcloud.Record{7: items(tencentcloud.ItemRolledBack, failed)}, nil)
+			},
+			phase: sslv1alpha1.RecordRolledBack, id: 7, calls: map[string]int{fake.VerbRollback: 0, fake.VerbRetry: 0}, notes: 1,
 		},
 		{
 			name: "a finished rollback record ends the record rolled back",
