@@ -53,6 +53,10 @@ envtest: ## Build the kube-apiserver and etcd binaries for tests (first run take
 test: verify-generated fmt vet helm kustomize ## Check generated files, vet, and run all tests against a real control plane.
 	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" go test $(GO_TEST_FLAGS) ./...
 
+.PHONY: soak
+soak: ## Run the fault-storm soak (200 certificates and 200 deployments) and print its figures.
+	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" go test -tags soak -count=1 -timeout 40m -run TestSoak -v ./test/soak/ | grep -E '^(SOAK|--- |ok|FAIL)'
+
 .PHONY: bench
 bench: ## Run the benchmarks and print their figures.
 	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" go test -run '^$$' -bench . -benchmem ./...

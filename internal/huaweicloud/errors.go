@@ -34,7 +34,7 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.cause }
 
-// Error codes. The APIG.* codes with a page in the reference (seed 003, §7) are 2012, 1002,
+// Error codes. The APIG.* codes with a page in the reference (docs/tencent-api-notes.md §7) are 2012, 1002,
 // 1005, 3020 and 9999; 3001 and 3030 are the group and instance codes of the other APIG v2
 // pages. APIGW.* codes come from the gateway in front of the API, which checks the AK/SK
 // signature and throttles. Client* codes are this package's own.

@@ -1,6 +1,6 @@
 // Package apigsim simulates the part of Huawei Cloud API Gateway (APIG) v2 that binds
 // certificates to the custom domains of API groups, over HTTP, for the operator's tests and
-// demo. It follows the reference (seed 003, summarised in §7 of the API notes) and Huawei's
+// demo. It follows the reference (docs/tencent-api-notes.md §7) and Huawei's
 // official Go SDK models, so that a client passing against it passes against APIG.
 //
 // Protocol: every request carries an SDK-HMAC-SHA256 Authorization header, which is verified

@@ -1,7 +1,8 @@
 // Package sslsim simulates the Tencent Cloud SSL Certificate API (version
 // 2019-12-05) over HTTP for the operator's tests and demo. It follows the
 // project's API reference, including its inconvenient semantics, so that a
-// client passing against it passes against Tencent.
+// client passing against it passes against Tencent. Section numbers (§) in
+// this package's comments refer to docs/tencent-api-notes.md.
 //
 // Protocol: POST with a JSON body, the X-TC-* headers and a TC3-HMAC-SHA256
 // Authorization header, verified in full. Answers are always HTTP 200 with
