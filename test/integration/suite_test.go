@@ -21,6 +21,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
@@ -109,7 +110,12 @@ func newHarness(t testing.TB, mutate ...func(*harnessConfig)) *harness {
 	g.Expect(env.Client.Create(context.Background(), ns)).To(Succeed())
 	h := &harness{t: t, ctx: context.Background(), ns: ns.Name, k8s: env.Client, sim: sim, log: &syncBuffer{}, simURL: url, cfg: cfg}
 	h.startManager()
-	t.Cleanup(func() { t.Logf("SSL API calls in %s: %v", t.Name(), sim.Calls()) })
+	t.Cleanup(func() {
+		if !t.Failed() {
+			h.assertKstatusAgrees()
+		}
+		t.Logf("SSL API calls in %s: %v", t.Name(), sim.Calls())
+	})
 	return h
 }
 
@@ -247,6 +253,9 @@ func (h *harness) waitCurrent(obj client.Object) {
 		g.Expect(observedGeneration(obj)).To(Equal(obj.GetGeneration()))
 		g.Expect(apimeta.FindStatusCondition(conds, sslv1alpha1.ReconcilingCondition)).To(BeNil())
 		g.Expect(apimeta.FindStatusCondition(conds, sslv1alpha1.StalledCondition)).To(BeNil())
+		res, err := kstatus(obj)
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(res.Status).To(Equal(status.CurrentStatus), res.Message)
 	}).WithTimeout(30 * time.Second).WithPolling(50 * time.Millisecond).Should(Succeed())
 }
 
