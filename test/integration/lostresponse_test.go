@@ -259,3 +259,20 @@ func (h *harness) assertConsistent() {
 		}
 	}
 }
+
+// TestLostDeployAnswerAfterTheTaskFinished loses the answer of a deployment whose task has
+// already finished when the answer would have arrived: the next plan finds the targets serving
+// the certificate, and no second task is created or refused.
+func TestLostDeployAnswerAfterTheTaskFinished(t *testing.T) {
+	h, tc := deploymentHarness(t, func(c *harnessConfig) {
+		c.sim.Faults = sslsim.Faults{Rules: []sslsim.FaultRule{{Action: "DeployCertificateInstance", Times: 1, AfterHandling: true,
+			Code: "InternalError", Latency: sslsim.Duration{Duration: 2 * time.Second}}}}
+	})
+	g := NewWithT(t)
+	cd := h.createDeployment("clb", "clb", "ap-guangzhou", everyType[0].targets)
+	h.waitCurrent(cd)
+	g.Expect(deployRecords(h.sim, tc.Status.CertificateID, "clb")).To(Equal(1))
+	g.Expect(h.sim.Calls().Count("DeployCertificateInstance", "FailedOperation.CertificateNotDeployInstance")).To(BeZero())
+	g.Expect(cd.Status.Targets).To(HaveEach(HaveField("State", sslv1alpha1.TargetAlreadyBound)))
+	h.assertConsistent()
+}
