@@ -273,7 +273,7 @@ type CertificateDeploymentStatus struct {
 	// +optional
 	Record *RecordStatus `json:"record,omitempty"`
 
-	// FailedCertificateID is the certificate whose last deployment failed. It is not deployed
+	// FailedCertificateID is the certificate whose last deployment failed or was refused. It is not deployed
 	// again until the spec or the certificate changes or a reconcile is requested, so that a
 	// failing target cannot cause a loop of deployment tasks; drift checks pause meanwhile.
 	// +optional

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +28,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/controller-runtime/pkg/config"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
@@ -366,4 +369,41 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// nudge makes the controller reconcile obj once more, through an annotation that means nothing
+// to it, and returns when that reconcile has finished.
+func (h *harness) nudge(obj client.Object) {
+	h.t.Helper()
+	g := NewWithT(h.t)
+	controller := strings.ToLower(reflect.TypeOf(obj).Elem().Name())
+	before := reconciles(h.t, controller)
+	g.Expect(h.k8s.Get(h.ctx, client.ObjectKeyFromObject(obj), obj)).To(Succeed())
+	patch := client.MergeFrom(obj.DeepCopyObject().(client.Object))
+	obj.SetAnnotations(map[string]string{"test.certsync.io/nudge": strconv.FormatFloat(before, 'f', 0, 64)})
+	g.Expect(h.k8s.Patch(h.ctx, obj, patch)).To(Succeed())
+	g.Eventually(func() float64 { return reconciles(h.t, controller) }).WithTimeout(30 * time.Second).
+		Should(BeNumerically(">", before))
+}
+
+// reconciles counts the finished reconciles of a controller, from controller-runtime's metrics.
+func reconciles(t testing.TB, controller string) float64 {
+	families, err := metrics.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0.0
+	for _, f := range families {
+		if f.GetName() != "controller_runtime_reconcile_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "controller" && l.GetValue() == controller {
+					n += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return n
 }

@@ -39,11 +39,13 @@ func (r *Reconciler) reconcileRollout(ctx context.Context, run *run) error {
 	if st.FailedCertificateID == want && !reconcile.Requested(obj, st.LastHandledReconcileAt) {
 		// The last deployment of this certificate failed: no new task until the spec or the
 		// certificate changes, or a reconcile is requested.
-		reason, msg := sslv1alpha1.ReasonDeployFailed, "The deployment of certificate "+want+" failed; see status.targets"
 		if c := apimeta.FindStatusCondition(st.Conditions, sslv1alpha1.DegradedCondition); c != nil {
-			reason, msg = c.Reason, c.Message
+			return reconcile.NewDegraded(c.Reason, c.Message, 0)
 		}
-		return reconcile.NewDegraded(reason, msg, 0)
+		if c := apimeta.FindStatusCondition(st.Conditions, sslv1alpha1.StalledCondition); c != nil {
+			return reconcile.NewTerminal(c.Reason, c.Message)
+		}
+		return reconcile.NewDegraded(sslv1alpha1.ReasonDeployFailed, "The deployment of certificate "+want+" failed; see status.targets", 0)
 	}
 	if st.CertificateID == want && allServing(st.Targets) && !driftDue {
 		return nil
@@ -192,6 +194,8 @@ func (r *Reconciler) refused(ctx context.Context, run *run, api tencentcloud.API
 		}
 	}
 	o.Reason = sslv1alpha1.ReasonDeployRefused
+	// Like a failed deployment, a refused one is not tried again until something changes.
+	run.obj.Status.FailedCertificateID = run.certID
 	run.note(true, o.Reason, "%s%s", o.Message, reconcile.CloudDetails(o.Cause))
 	return o
 }
