@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 
 	tccommon "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
@@ -73,7 +74,10 @@ func invoke[Resp any](ctx context.Context, c *client, action, region string, req
 }
 
 // call sends one action with client-side rate limiting, retrying throttled
-// attempts with backoff, and records every attempt.
+// attempts with backoff, and records every attempt. Transient failures of
+// reads are retried too, since a read is safe to repeat; those of calls that
+// change something go back to the caller, whose record machine knows how to
+// repeat them safely.
 func (c *client) call(ctx context.Context, action, region string, body []byte, out any) error {
 	retry := c.f.opts.Retry
 	for attempt := 1; ; attempt++ {
@@ -89,16 +93,23 @@ func (c *client) call(ctx context.Context, action, region string, body []byte, o
 		if err == nil {
 			return nil
 		}
-		if Classify(err) != ClassThrottled || attempt > retry.MaxRetries {
+		class := Classify(err)
+		retryable := class == ClassThrottled || class == ClassTransient && readOnly(action) && attempt <= retry.ReadRetries
+		if !retryable || attempt > retry.MaxRetries {
 			return err
 		}
 		delay := retry.backoff(attempt - 1)
-		c.logger(ctx).V(1).Info("Retrying throttled Tencent Cloud API call", "action", action, "code", Code(err), "delay", delay)
+		c.logger(ctx).V(1).Info("Retrying Tencent Cloud API call", "action", action, "code", Code(err), "delay", delay)
 		if sleep(ctx, c.f.clock, delay) != nil {
 			// The throttling error says more than the context's.
 			return err
 		}
 	}
+}
+
+// readOnly reports whether action only reads.
+func readOnly(action string) bool {
+	return strings.HasPrefix(action, "Describe") || strings.HasPrefix(action, "Check")
 }
 
 // send performs one HTTP exchange through the SDK and decodes the result.

@@ -22,6 +22,7 @@ func TestEveryAttemptIsCountedByActionAndCode(t *testing.T) {
 	}
 	env := newTestEnv(t, func(n int, _ recordedRequest) (int, string) { return http.StatusOK, responses[n] }, func(o *FactoryOptions) {
 		o.RateLimit.Disabled = true
+		o.Retry.ReadRetries = -1
 	})
 	api := env.api(t)
 	_, _, _ = api.Tags(ctx, "c") // throttled once, then success

@@ -128,6 +128,10 @@ type RetryOptions struct {
 	BaseDelay time.Duration
 	// MaxDelay caps the backoff; default 8s.
 	MaxDelay time.Duration
+	// ReadRetries is the number of retries of a read that failed transiently
+	// (a 5xx, InternalError, a dropped connection); default 2. A negative
+	// value disables them. Calls that change something are never retried here.
+	ReadRetries int
 }
 
 func (o RetryOptions) withDefaults() RetryOptions {
@@ -136,6 +140,12 @@ func (o RetryOptions) withDefaults() RetryOptions {
 		o.MaxRetries = 4
 	case o.MaxRetries < 0:
 		o.MaxRetries = 0
+	}
+	switch {
+	case o.ReadRetries == 0:
+		o.ReadRetries = 2
+	case o.ReadRetries < 0:
+		o.ReadRetries = 0
 	}
 	if o.BaseDelay <= 0 {
 		o.BaseDelay = 500 * time.Millisecond

@@ -226,9 +226,9 @@ func TestRetryOptionDefaults(t *testing.T) {
 		in   RetryOptions
 		want RetryOptions
 	}{
-		{name: "Zero values take the defaults", in: RetryOptions{}, want: RetryOptions{MaxRetries: 4, BaseDelay: 500 * time.Millisecond, MaxDelay: 8 * time.Second}},
-		{name: "A negative retry count disables retries", in: RetryOptions{MaxRetries: -1}, want: RetryOptions{MaxRetries: 0, BaseDelay: 500 * time.Millisecond, MaxDelay: 8 * time.Second}},
-		{name: "A cap below the base is raised to the base", in: RetryOptions{MaxRetries: 2, BaseDelay: time.Second, MaxDelay: time.Millisecond}, want: RetryOptions{MaxRetries: 2, BaseDelay: time.Second, MaxDelay: time.Second}},
+		{name: "Zero values take the defaults", in: RetryOptions{}, want: RetryOptions{MaxRetries: 4, BaseDelay: 500 * time.Millisecond, MaxDelay: 8 * time.Second, ReadRetries: 2}},
+		{name: "A negative retry count disables retries", in: RetryOptions{MaxRetries: -1, ReadRetries: -1}, want: RetryOptions{MaxRetries: 0, BaseDelay: 500 * time.Millisecond, MaxDelay: 8 * time.Second}},
+		{name: "A cap below the base is raised to the base", in: RetryOptions{MaxRetries: 2, BaseDelay: time.Second, MaxDelay: time.Millisecond}, want: RetryOptions{MaxRetries: 2, BaseDelay: time.Second, MaxDelay: time.Second, ReadRetries: 2}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

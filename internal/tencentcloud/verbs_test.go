@@ -31,9 +31,9 @@ func TestUploadAnswersExistingContentWithItsID(t *testing.T) {
 			answers:    map[string]string{"UploadCertificate": exists, "CheckCertificateExist": okEnvelope(`"RepeatCertId":"old2"`)},
 			want:       Uploaded{CertificateID: "old2", Existing: true, RequestID: "req-ok"},
 			wantChecks: 1},
-		{name: "Existing content refused and the lookup failing returns the lookup's error",
+		{name: "Existing content refused and the lookup failing is retried as a read, then returns the lookup's error",
 			answers:  map[string]string{"UploadCertificate": exists, "CheckCertificateExist": errEnvelope("InternalError", "boom", "r-check")},
-			wantCode: "InternalError", wantChecks: 1},
+			wantCode: "InternalError", wantChecks: 3},
 		{name: "Existing content refused and not found is an error, never an empty ID",
 			answers:  map[string]string{"UploadCertificate": exists, "CheckCertificateExist": okEnvelope(`"RepeatCertId":""`)},
 			wantCode: CodeClientParse, wantChecks: 1},
@@ -408,4 +408,38 @@ func TestTaskAnswers(t *testing.T) {
 	if id, err := env.api(t).Retry(ctx, RecordRef{Kind: RecordDeploy, ID: 7}); err != nil || id != "req-ok" {
 		t.Errorf("Retry = %q, %v", id, err)
 	}
+}
+
+func TestTransientFailuresAreRetriedForReadsOnly(t *testing.T) {
+	ctx := context.Background()
+	flaky := func(n int, r recordedRequest) (int, string) {
+		if n == 0 {
+			return http.StatusOK, errEnvelope("InternalError", "try again", "r0")
+		}
+		switch r.Action {
+		case "DescribeCertificates":
+			return http.StatusOK, okEnvelope(`"TotalCount":0,"Certificates":[]`)
+		default:
+			return http.StatusOK, okEnvelope(`"DeployRecordId":7,"DeployStatus":1`)
+		}
+	}
+	t.Run("a read that failed once succeeds on its retry", func(t *testing.T) {
+		env := newTestEnv(t, flaky, nil)
+		if _, found, err := env.api(t).Tags(ctx, "c"); err != nil || found {
+			t.Fatalf("Tags = %v, %v", found, err)
+		}
+		if n := len(env.cloud.recorded()); n != 2 {
+			t.Errorf("%d requests, want 2", n)
+		}
+	})
+	t.Run("a call that creates something is not repeated by the client", func(t *testing.T) {
+		env := newTestEnv(t, flaky, nil)
+		_, err := env.api(t).StartDeploy(ctx, DeployInput{CertificateID: "c", ResourceType: "cdn", Targets: []string{"a.example.com|on"}})
+		if Code(err) != "InternalError" {
+			t.Fatalf("StartDeploy error = %v, want InternalError", err)
+		}
+		if n := len(env.cloud.recorded()); n != 1 {
+			t.Errorf("%d requests, want 1", n)
+		}
+	})
 }

@@ -145,10 +145,15 @@ func leaf(ca *testcerts.CA, i int) *testcerts.Cert {
 // fingerprint fingerprints names (any certificate when nil) and returns how many are not.
 func waitConverged(t *testing.T, k8s client.Client, ns string, want int, fingerprints map[string]string, timeout time.Duration) int {
 	deadline := time.Now().Add(timeout)
+	last := time.Now()
 	for {
-		missing := objects*2 - converged(t, k8s, ns, fingerprints)
-		if objects*2-missing >= 2*want || time.Now().After(deadline) {
-			return max(2*want-(objects*2-missing), 0)
+		done := converged(t, k8s, ns, fingerprints)
+		if done >= 2*want || time.Now().After(deadline) {
+			return max(2*want-done, 0)
+		}
+		if time.Since(last) > 30*time.Second {
+			fmt.Printf("SOAK progress %d of %d objects converged\n", done, 2*want)
+			last = time.Now()
 		}
 		time.Sleep(2 * time.Second)
 	}
