@@ -55,14 +55,7 @@ type Step struct {
 	// Read says whether Items were read in this step.
 	Read bool
 	// Notes describe creating calls and endings, for events.
-	Notes []Note
-}
-
-// Note is something worth an event.
-type Note struct {
-	Warning bool
-	Reason  string
-	Message string
+	Notes reconcile.Events
 }
 
 // Vanished is returned when Tencent Cloud no longer knows the record: a fact to reconcile, not
@@ -133,7 +126,7 @@ func (m Machine) create(ctx context.Context, api tencentcloud.API, rec *sslv1alp
 	if t.Existing {
 		verb = "Resumed"
 	}
-	step.Notes = append(step.Notes, Note{Reason: reasonFor(rec), Message: fmt.Sprintf("%s %s record %d%s (RequestId %s)",
+	step.Notes = append(step.Notes, reconcile.Event{Reason: reasonFor(rec), Message: fmt.Sprintf("%s %s record %d%s (RequestId %s)",
 		verb, kindName(rec), rec.ID, moveText(rec), t.RequestID)})
 	return m.progressing(rec, runningMessage(rec), m.PollInterval)
 }
@@ -236,7 +229,7 @@ func (m Machine) retry(ctx context.Context, api tencentcloud.API, rec *sslv1alph
 	}
 	rec.Retries++
 	rec.FailureTime = nil
-	step.Notes = append(step.Notes, Note{Warning: true, Reason: reasonFor(rec), Message: fmt.Sprintf(
+	step.Notes = append(step.Notes, reconcile.Event{Warning: true, Reason: reasonFor(rec), Message: fmt.Sprintf(
 		"Retrying %d failed items of %s record %d (attempt %d): %s (RequestId %s)", rec.Failed, kindName(rec), rec.ID, rec.Retries, FailedItems(items), requestID)})
 	return m.progressing(rec, fmt.Sprintf("Retrying %d failed items", rec.Failed), m.PollInterval)
 }
@@ -261,14 +254,14 @@ func (m Machine) rollback(ctx context.Context, api tencentcloud.API, rec *sslv1a
 		return o
 	}
 	rec.RollbackID = t.RecordID
-	step.Notes = append(step.Notes, Note{Warning: true, Reason: sslv1alpha1.ReasonRollingBack, Message: fmt.Sprintf(
+	step.Notes = append(step.Notes, reconcile.Event{Warning: true, Reason: sslv1alpha1.ReasonRollingBack, Message: fmt.Sprintf(
 		"Rolling back %d items of %s record %d with record %d after failures: %s (RequestId %s)", rec.Succeeded, kindName(rec), rec.ID, rec.RollbackID, FailedItems(items), t.RequestID)})
 	return m.progressing(rec, "Rolling back to the previous certificate", m.PollInterval)
 }
 
 func (m Machine) end(rec *sslv1alpha1.RecordStatus, phase sslv1alpha1.RecordPhase, step *Step, requestID string) error {
 	rec.Phase, rec.CompletionTime, rec.FailureTime = phase, reconcile.Now(m.Clock), nil
-	note := Note{Reason: reasonFor(rec), Message: fmt.Sprintf("%s record %d%s ended %s: %d of %d items succeeded (RequestId %s)",
+	note := reconcile.Event{Reason: reasonFor(rec), Message: fmt.Sprintf("%s record %d%s ended %s: %d of %d items succeeded (RequestId %s)",
 		kindName(rec), rec.ID, moveText(rec), phase, rec.Succeeded, rec.Total, requestID)}
 	note.Warning = phase != sslv1alpha1.RecordSucceeded
 	step.Notes = append(step.Notes, note)

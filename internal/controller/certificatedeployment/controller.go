@@ -22,7 +22,6 @@ import (
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 	"github.com/certsync/tencent-cert-operator/internal/reconcile"
-	"github.com/certsync/tencent-cert-operator/internal/records"
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 )
 
@@ -93,11 +92,7 @@ type run struct {
 	// suspended skips all API calls.
 	suspended bool
 	// events are emitted once, when the reconcile ends.
-	events []records.Note
-}
-
-func (r *run) note(warning bool, reason, format string, args ...any) {
-	r.events = append(r.events, records.Note{Warning: warning, Reason: reason, Message: fmt.Sprintf(format, args...)})
+	events reconcile.Events
 }
 
 // +kubebuilder:rbac:groups=ssl.certsync.io,resources=certificatedeployments,verbs=get;list;watch;update;patch
@@ -149,21 +144,6 @@ func (r *Reconciler) cloud(ctx context.Context, run *run) (tencentcloud.API, err
 	return run.api, nil
 }
 
-// fresh fails when the object is not the latest version, so that no creating call is built
-// on a status older than the last one written.
-func (r *Reconciler) fresh(run *run) func(context.Context) error {
-	return func(ctx context.Context) error {
-		current, err := reconcile.Current(ctx, r.APIReader, run.obj)
-		if err != nil {
-			return err
-		}
-		if !current {
-			return reconcile.NewProgressing(sslv1alpha1.ReasonProgressing, "Reading the latest version of the object", 200*time.Millisecond)
-		}
-		return nil
-	}
-}
-
 // finish turns the outcome into conditions, counts and events, and writes the status when it
 // changed.
 func (r *Reconciler) finish(ctx context.Context, base *sslv1alpha1.CertificateDeployment, run *run, err error) (ctrl.Result, error) {
@@ -191,13 +171,7 @@ func (r *Reconciler) finish(ctx context.Context, base *sslv1alpha1.CertificateDe
 	}
 	st.Counts = countTargets(st.Targets)
 	st.Summary = fmt.Sprintf("%d/%d", st.Counts.Succeeded, st.Counts.Total)
-	for _, e := range run.events {
-		eventType := corev1.EventTypeNormal
-		if e.Warning {
-			eventType = corev1.EventTypeWarning
-		}
-		r.Recorder.Eventf(obj, nil, eventType, e.Reason, "Reconcile", "%s", e.Message)
-	}
+	run.events.Emit(r.Recorder, obj)
 	reconcile.EmitReadyTransition(r.Recorder, obj, base.Status.Conditions, st.Conditions, err)
 	return reconcile.Finish(ctx, r.Client, base, obj, func(o client.Object) any { return o.(*sslv1alpha1.CertificateDeployment).Status }, result, retErr)
 }

@@ -41,7 +41,7 @@ func (t deployTask) Owns(items []tencentcloud.RecordItem) bool {
 }
 
 func (r *Reconciler) machine(run *run) records.Machine {
-	return records.Machine{Clock: r.Clock, PollInterval: r.Options.PollInterval, MaxPollInterval: r.Options.MaxPollInterval, Fresh: r.fresh(run)}
+	return records.Machine{Clock: r.Clock, PollInterval: r.Options.PollInterval, MaxPollInterval: r.Options.MaxPollInterval, Fresh: reconcile.Fresh(r.APIReader, run.obj)}
 }
 
 func (r *Reconciler) policy(run *run) records.Policy {
@@ -76,7 +76,7 @@ func (r *Reconciler) reconcileRecord(ctx context.Context, run *run) error {
 	if errors.As(err, &vanished) {
 		// Tencent Cloud forgot the record: plan again from what the targets serve now.
 		rec.Phase, rec.CompletionTime = sslv1alpha1.RecordFailed, reconcile.Now(r.Clock)
-		run.note(true, sslv1alpha1.ReasonDeployInProgress, "Deployment record %d no longer exists; planning again", vanished.ID)
+		run.events.Add(true, sslv1alpha1.ReasonDeployInProgress, "Deployment record %d no longer exists; planning again", vanished.ID)
 		return nil
 	}
 	if err != nil || !rec.Ended() {

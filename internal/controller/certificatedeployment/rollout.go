@@ -77,7 +77,7 @@ func (r *Reconciler) reconcileRollout(ctx context.Context, run *run) error {
 	p := plan(string(rt), run.ids, st.Targets, st.CertificateID, want, bound)
 	r.applyPlan(run, p)
 	if len(p.drifted) > 0 {
-		run.note(true, sslv1alpha1.ReasonDriftDetected, "Targets no longer serve certificate %s and are redeployed: %s (RequestId %s)",
+		run.events.Add(true, sslv1alpha1.ReasonDriftDetected, "Targets no longer serve certificate %s and are redeployed: %s (RequestId %s)",
 			want, strings.Join(p.drifted, ", "), observed.RequestID)
 	}
 	if len(p.pending) == 0 {
@@ -196,7 +196,7 @@ func (r *Reconciler) refused(ctx context.Context, run *run, api tencentcloud.API
 	o.Reason = sslv1alpha1.ReasonDeployRefused
 	// Like a failed deployment, a refused one is not tried again until something changes.
 	run.obj.Status.FailedCertificateID = run.certID
-	run.note(true, o.Reason, "%s%s", o.Message, reconcile.CloudDetails(o.Cause))
+	run.events.Add(true, o.Reason, "%s%s", o.Message, reconcile.CloudDetails(o.Cause))
 	return o
 }
 

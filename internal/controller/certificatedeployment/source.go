@@ -86,7 +86,7 @@ func (r *Reconciler) reconcileTargets(_ context.Context, run *run) error {
 			removed = append(removed, id)
 		}
 		sort.Strings(removed)
-		run.note(false, sslv1alpha1.ReasonTargetsRemoved, "Targets removed from the spec keep their current certificate: %s", strings.Join(removed, ", "))
+		run.events.Add(false, sslv1alpha1.ReasonTargetsRemoved, "Targets removed from the spec keep their current certificate: %s", strings.Join(removed, ", "))
 	}
 	st.Targets = next
 	return nil

@@ -102,11 +102,11 @@ func (r *Reconciler) deleteUnbound(ctx context.Context, api tencentcloud.API, ru
 			return res, reconcile.Cloud("look up certificate "+id, err, 0)
 		case !found:
 			res.deleted = append(res.deleted, id)
-			run.note(false, sslv1alpha1.ReasonOldCertificateDeleted, "Certificate %s no longer exists in Tencent Cloud", id)
+			run.events.Add(false, sslv1alpha1.ReasonOldCertificateDeleted, "Certificate %s no longer exists in Tencent Cloud", id)
 		case tags[sslv1alpha1.TagNamespace] != run.obj.Namespace || tags[sslv1alpha1.TagName] != run.obj.Name:
 			// Uploaded by someone else, and only shared with us because the content is the same.
 			res.kept = append(res.kept, id)
-			run.note(false, sslv1alpha1.ReasonOldCertificateKept, "Kept certificate %s: it was uploaded by someone else", id)
+			run.events.Add(false, sslv1alpha1.ReasonOldCertificateKept, "Kept certificate %s: it was uploaded by someone else", id)
 		default:
 			candidates = append(candidates, id)
 		}
@@ -126,14 +126,14 @@ func (r *Reconciler) deleteUnbound(ctx context.Context, api tencentcloud.API, ru
 			res.bound = append(res.bound, id)
 			continue
 		}
-		if err := r.fresh(run)(ctx); err != nil {
+		if err := reconcile.Fresh(r.APIReader, run.obj)(ctx); err != nil {
 			return res, err
 		}
 		err := api.Delete(ctx, id)
 		switch {
 		case err == nil, tencentcloud.IsNotFound(err):
 			res.deleted = append(res.deleted, id)
-			run.note(false, sslv1alpha1.ReasonOldCertificateDeleted, "Deleted certificate %s", id)
+			run.events.Add(false, sslv1alpha1.ReasonOldCertificateDeleted, "Deleted certificate %s", id)
 		case tencentcloud.IsStillBound(err):
 			res.bound = append(res.bound, id)
 		default:
@@ -171,7 +171,7 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, run *run) error {
 			return reconcile.NewWaiting(sslv1alpha1.ReasonCleanupBlocked,
 				fmt.Sprintf("Waiting to delete certificates %s: %v", strings.Join(remaining, ", "), reasonOf(cause)), backoff)
 		}
-		run.note(true, sslv1alpha1.ReasonCleanupAbandoned, "Released after %d attempts; certificates left in Tencent Cloud: %s (%v)",
+		run.events.Add(true, sslv1alpha1.ReasonCleanupAbandoned, "Released after %d attempts; certificates left in Tencent Cloud: %s (%v)",
 			obj.Status.CleanupAttempts, strings.Join(remaining, ", "), reasonOf(cause))
 	}
 	return reconcile.PatchMetadata(ctx, r.Client, obj, func(o client.Object) { controllerutil.RemoveFinalizer(o, sslv1alpha1.Finalizer) })

@@ -22,7 +22,6 @@ import (
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 	"github.com/certsync/tencent-cert-operator/internal/certs"
 	"github.com/certsync/tencent-cert-operator/internal/reconcile"
-	"github.com/certsync/tencent-cert-operator/internal/records"
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 )
 
@@ -95,11 +94,7 @@ type run struct {
 	// requeue asks for an earlier look than the resync, for work that is not an error.
 	requeue time.Duration
 	// events are emitted once, when the reconcile ends.
-	events []records.Note
-}
-
-func (r *run) note(warning bool, reason, format string, args ...any) {
-	r.events = append(r.events, records.Note{Warning: warning, Reason: reason, Message: fmt.Sprintf(format, args...)})
+	events reconcile.Events
 }
 
 // +kubebuilder:rbac:groups=ssl.certsync.io,resources=tencentcertificates,verbs=get;list;watch;update;patch
@@ -162,36 +157,11 @@ func (r *Reconciler) cloud(ctx context.Context, run *run) (tencentcloud.API, err
 	return run.api, nil
 }
 
-// fresh fails when the object this reconcile works on is not the latest version, so that no
-// creating call is built on a status older than the last one written.
-func (r *Reconciler) fresh(run *run) func(context.Context) error {
-	return func(ctx context.Context) error {
-		current, err := reconcile.Current(ctx, r.APIReader, run.obj)
-		if err != nil {
-			return err
-		}
-		if !current {
-			return errStale
-		}
-		return nil
-	}
-}
-
-// errStale ends a reconcile that started from an outdated object; its status write then fails
-// its precondition and the object is looked at again at once.
-var errStale = reconcile.NewProgressing(sslv1alpha1.ReasonProgressing, "Reading the latest version of the object", 200*time.Millisecond)
-
 // finish turns the reconcile's outcome into conditions, events and a result, and writes the
 // status when it changed.
 func (r *Reconciler) finish(ctx context.Context, base *sslv1alpha1.TencentCertificate, run *run, err error) (ctrl.Result, error) {
 	obj := run.obj
-	for _, e := range run.events {
-		eventType := corev1.EventTypeNormal
-		if e.Warning {
-			eventType = corev1.EventTypeWarning
-		}
-		r.Recorder.Eventf(obj, nil, eventType, e.Reason, "Reconcile", "%s", e.Message)
-	}
+	run.events.Emit(r.Recorder, obj)
 	if err == nil && !obj.DeletionTimestamp.IsZero() {
 		// The finalizer is gone; the object disappears with no status left to write.
 		return ctrl.Result{}, nil

@@ -69,7 +69,7 @@ func (r *Reconciler) updateStep(ctx context.Context, run *run) error {
 	if err != nil {
 		return err
 	}
-	m := records.Machine{Clock: r.Clock, PollInterval: r.Options.PollInterval, MaxPollInterval: r.Options.MaxPollInterval, Fresh: r.fresh(run)}
+	m := records.Machine{Clock: r.Clock, PollInterval: r.Options.PollInterval, MaxPollInterval: r.Options.MaxPollInterval, Fresh: reconcile.Fresh(r.APIReader, run.obj)}
 	step, err := m.Advance(ctx, api, u, tencentcloud.RecordRef{Kind: tencentcloud.RecordUpdate}, newUpdateTask(obj, u), policy)
 	run.events = append(run.events, step.Notes...)
 	var vanished *records.Vanished

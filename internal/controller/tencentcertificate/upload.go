@@ -32,7 +32,7 @@ func (r *Reconciler) reconcileUpload(ctx context.Context, run *run) error {
 	if st.CertificateID != "" && st.Fingerprint == b.Fingerprint {
 		return nil
 	}
-	if err := r.fresh(run)(ctx); err != nil {
+	if err := reconcile.Fresh(r.APIReader, run.obj)(ctx); err != nil {
 		return err
 	}
 	api, err := r.cloud(ctx, run)
@@ -78,7 +78,7 @@ func (r *Reconciler) reconcileUpload(ctx context.Context, run *run) error {
 	if previous != "" && previous != id {
 		note = fmt.Sprintf("Uploaded certificate %s, replacing %s", id, previous)
 	}
-	run.note(false, sslv1alpha1.ReasonUploaded, "%s (RequestId %s)", note, up.RequestID)
+	run.events.Add(false, sslv1alpha1.ReasonUploaded, "%s (RequestId %s)", note, up.RequestID)
 	log.FromContext(ctx).Info("Uploaded certificate", "certificateID", id, "previous", previous, "requestID", up.RequestID)
 	return nil
 }
