@@ -74,6 +74,13 @@ type RotationSpec struct {
 	// +optional
 	UpdateBoundResources []BoundResourceUpdate `json:"updateBoundResources,omitempty"`
 
+	// UpdateFailurePolicy says what happens when bound resources still fail to switch after
+	// the retries: Retry reports UpdateFailed and leaves the switched resources on the new
+	// certificate; Rollback moves them back to the superseded one first.
+	// +kubebuilder:default=Retry
+	// +optional
+	UpdateFailurePolicy FailurePolicy `json:"updateFailurePolicy,omitempty"`
+
 	// OldCertificates is what happens to a superseded certificate once any switch requested by
 	// updateBoundResources has succeeded: Retain keeps it; Delete deletes it once nothing is
 	// bound to it any more, provided it carries this object's ownership tags.

@@ -609,3 +609,33 @@ func TestCertificateNotYetValidIsUploadedOnceValid(t *testing.T) {
 	g.Expect(tc.Status.CertificateID).NotTo(BeEmpty())
 	g.Expect(h.sim.Calls().Total("UploadCertificate")).To(Equal(1))
 }
+
+func TestFailedUpdateIsRolledBackOnRequest(t *testing.T) {
+	h := newHarness(t, func(c *harnessConfig) {
+		c.sim.Inventory = exampleInventory(t)
+		c.sim.Faults = sslsim.Faults{Targets: []sslsim.TargetFault{{ResourceType: "clb", Target: "lb-demo0001|lbl-https001", Message: "listener busy"}}}
+		c.options.TencentCertificate.UpdateRetryLimit = 1
+	})
+	g := NewWithT(t)
+	h.createTLSSecret("web-tls", issue(t, "*.example.com"))
+	tc := h.createCertificate("web", "web-tls", func(s *sslv1alpha1.TencentCertificateSpec) {
+		s.Rotation = &sslv1alpha1.RotationSpec{
+			UpdateFailurePolicy:  sslv1alpha1.FailurePolicyRollback,
+			UpdateBoundResources: []sslv1alpha1.BoundResourceUpdate{{ResourceType: "clb", Regions: []sslv1alpha1.Region{"ap-guangzhou"}}},
+		}
+	})
+	h.waitCurrent(tc)
+	old := tc.Status.CertificateID
+	for _, target := range []string{"lb-demo0001|lbl-https001", "lb-demo0001|lbl-tls00001"} {
+		g.Expect(h.sim.Bind("clb", target, old)).To(Succeed())
+	}
+	h.rotateSecret("web-tls", issue(t, "*.example.com"))
+	h.waitCondition(tc, sslv1alpha1.BoundResourcesUpdatedCondition, metav1.ConditionFalse, sslv1alpha1.ReasonUpdateFailed)
+	g.Expect(tc.Status.Update.Phase).To(Equal(sslv1alpha1.RecordRolledBack))
+	g.Expect(tc.Status.Update.Retries).To(Equal(int32(1)))
+	g.Expect(h.sim.State().BoundTo(old)).To(HaveLen(2), "both listeners are back on the superseded certificate")
+	_, rollbacks := records(h.sim, "update", tc.Status.CertificateID)
+	g.Expect(rollbacks).To(Equal(1))
+	h.waitCondition(tc, sslv1alpha1.ReadyCondition, metav1.ConditionFalse, sslv1alpha1.ReasonUpdateFailed)
+	g.Expect(apimeta.FindStatusCondition(tc.Status.Conditions, sslv1alpha1.ReadyCondition).Message).To(ContainSubstring("moved back to " + old))
+}

@@ -56,7 +56,10 @@ func (r *Reconciler) updateStep(ctx context.Context, run *run) error {
 	if u == nil || u.CertificateID != obj.Status.CertificateID || obj.Spec.Rotation == nil || u.Phase == sslv1alpha1.RecordSucceeded {
 		return nil
 	}
-	policy := records.Policy{RetryLimit: max(r.Options.UpdateRetryLimit, 0)}
+	policy := records.Policy{
+		RetryLimit: max(r.Options.UpdateRetryLimit, 0),
+		Rollback:   obj.Spec.Rotation.UpdateFailurePolicy == sslv1alpha1.FailurePolicyRollback,
+	}
 	if u.Phase == sslv1alpha1.RecordFailed {
 		if !reconcile.Requested(obj, obj.Status.LastHandledReconcileAt) && obj.Generation == obj.Status.ObservedGeneration {
 			return reconcile.NewTerminal(sslv1alpha1.ReasonUpdateFailed, failedMessage(obj, nil))
@@ -95,6 +98,9 @@ func failedMessage(obj *sslv1alpha1.TencentCertificate, items []tencentcloud.Rec
 	u := obj.Status.Update
 	msg := fmt.Sprintf("%d of %d bound resources failed to switch from %s to %s after %d retries",
 		u.Failed, u.Total, u.OldCertificateID, u.CertificateID, u.Retries)
+	if u.Phase == sslv1alpha1.RecordRolledBack {
+		msg += fmt.Sprintf(", and the switched ones were moved back to %s", u.OldCertificateID)
+	}
 	if f := records.FailedItems(items); f != "" {
 		msg += ": " + f
 	} else if c := metaCondition(obj.Status.Conditions, sslv1alpha1.BoundResourcesUpdatedCondition); c != nil && c.Reason == sslv1alpha1.ReasonUpdateFailed {
