@@ -121,11 +121,12 @@ func TestSoak(t *testing.T) {
 	for action := range sim.Calls() {
 		calls += sim.Calls().Total(action)
 	}
-	duplicates := duplicateTasks(sim) + len(sim.Certificates()) - objects
+	tasks, certificates := duplicateTasks(sim), duplicateCertificates(sim)
+	duplicates := tasks + certificates
 	fmt.Printf("SOAK objects %d\n", 2*objects)
 	fmt.Printf("SOAK time_to_converge %.1f s\n", elapsed.Seconds())
 	fmt.Printf("SOAK calls_per_object %.1f\n", float64(calls)/float64(2*objects))
-	fmt.Printf("SOAK duplicates %d\n", duplicates)
+	fmt.Printf("SOAK duplicates %d (tasks %d, certificates %d)\n", duplicates, tasks, certificates)
 	fmt.Printf("SOAK not_converged %d\n", notConverged)
 	fmt.Printf("SOAK calls %v\n", sim.Calls())
 	if duplicates != 0 || notConverged != 0 {
@@ -191,6 +192,19 @@ func ready(conds []metav1.Condition, generation, observed int64) bool {
 	return false
 }
 
+// duplicateCertificates counts certificates uploaded again with content already in the account.
+func duplicateCertificates(sim *sslsim.Simulator) int {
+	seen := map[string]bool{}
+	n := 0
+	for _, c := range sim.Certificates() {
+		if seen[c.Fingerprint] {
+			n++
+		}
+		seen[c.Fingerprint] = true
+	}
+	return n
+}
+
 // duplicateTasks counts deploy tasks beyond the first of each certificate and type.
 func duplicateTasks(sim *sslsim.Simulator) int {
 	seen := map[string]int{}
@@ -200,7 +214,10 @@ func duplicateTasks(sim *sslsim.Simulator) int {
 		}
 	}
 	n := 0
-	for _, c := range seen {
+	for key, c := range seen {
+		if c > 1 {
+			fmt.Printf("SOAK duplicate task %s: %d records\n", key, c)
+		}
 		n += c - 1
 	}
 	return n
