@@ -188,6 +188,10 @@ type CertificateHistoryEntry struct {
 	// used it; it spaces out the checks.
 	// +optional
 	LastDeleteAttempt *metav1.Time `json:"lastDeleteAttempt,omitempty"`
+	// DeleteTaskID is the running DeleteCertificate task, which deletes the certificate only
+	// once Tencent Cloud has checked that no cloud resource uses it.
+	// +optional
+	DeleteTaskID string `json:"deleteTaskId,omitempty"`
 }
 
 // TencentCertificateStatus is the observed state of a TencentCertificate.
@@ -226,6 +230,13 @@ type TencentCertificateStatus struct {
 	// +optional
 	DNSNames []string `json:"dnsNames,omitempty"`
 
+	// Alias and ProjectID are the alias and project last set on the current certificate, by its
+	// upload or by ModifyCertificateAlias and ModifyCertificateProject. Unset means not known.
+	// +optional
+	Alias string `json:"alias,omitempty"`
+	// +optional
+	ProjectID *int64 `json:"projectId,omitempty"`
+
 	// LastUploadTime is when the current certificate was uploaded.
 	// +optional
 	LastUploadTime *metav1.Time `json:"lastUploadTime,omitempty"`
@@ -250,6 +261,11 @@ type TencentCertificateStatus struct {
 	// is named in a Warning event.
 	// +optional
 	CleanupAttempts int32 `json:"cleanupAttempts,omitempty"`
+
+	// DeleteTaskID is the DeleteCertificate task of the current certificate while the object is
+	// being deleted.
+	// +optional
+	DeleteTaskID string `json:"deleteTaskId,omitempty"`
 
 	// LastHandledReconcileAt is the last handled value of the ssl.certsync.io/reconcile-at
 	// annotation.
@@ -303,6 +319,11 @@ const (
 	ReasonUploaded = "Uploaded"
 	// ReasonCertificateNotFound means the adopted certificate ID does not exist in Tencent Cloud.
 	ReasonCertificateNotFound = "CertificateNotFound"
+	// ReasonCertificateNotIssued means the adopted certificate is not issued (Status 1 in
+	// Tencent Cloud): under review, awaiting validation, revoked or cancelled.
+	ReasonCertificateNotIssued = "CertificateNotIssued"
+	// ReasonCertificateExpired means the adopted certificate has expired.
+	ReasonCertificateExpired = "CertificateExpired"
 	// ReasonUpdateInProgress means resources bound to the superseded certificate are being
 	// switched to the new one.
 	ReasonUpdateInProgress = "UpdateInProgress"

@@ -426,6 +426,34 @@ func modifyCertificateAlias(s *Simulator, _ *call, p *modifyCertificateAliasPara
 	return map[string]any{"CertificateId": cert.ID}, nil
 }
 
+type modifyCertificateProjectParams struct {
+	CertificateIdList []string `json:"CertificateIdList" required:"true"`
+	ProjectId         flexInt  `json:"ProjectId" required:"true"`
+}
+
+// modifyCertificateProject moves up to 100 certificates to a project. The
+// reference names the action only (§1.12); its SDK gives the fields. Unknown
+// IDs are listed in FailCertificates rather than failing the batch.
+func modifyCertificateProject(s *Simulator, _ *call, p *modifyCertificateProjectParams) (any, *apiError) {
+	if len(p.CertificateIdList) == 0 || len(p.CertificateIdList) > 100 {
+		return nil, errorf(CodeInvalidParameter, "CertificateIdList must list 1 to 100 certificate IDs.")
+	}
+	if p.ProjectId.Value < 0 {
+		return nil, errorf(CodeInvalidParameterValue, "ProjectId must not be negative.")
+	}
+	success, fail := []string{}, []string{}
+	for _, id := range p.CertificateIdList {
+		cert := s.st.certificate(id)
+		if cert == nil {
+			fail = append(fail, id)
+			continue
+		}
+		cert.ProjectID = p.ProjectId.Value
+		success = append(success, id)
+	}
+	return map[string]any{"SuccessCertificates": success, "FailCertificates": fail}, nil
+}
+
 type modifyExpiringNotificationParams struct {
 	CertificateIds []string `json:"CertificateIds" required:"true"`
 	SwitchStatus   flexInt  `json:"SwitchStatus" required:"true"`
