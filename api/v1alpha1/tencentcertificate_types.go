@@ -307,8 +307,8 @@ func init() {
 	SchemeBuilder.Register(&TencentCertificate{}, &TencentCertificateList{})
 }
 
-// Condition and event reasons of TencentCertificate (Uploaded, CleanupAbandoned and
-// OldCertificateDeleted are used on events only), besides the shared ones and the certificate
+// Condition and event reasons of TencentCertificate (Uploaded, MetadataUpdated,
+// CleanupAbandoned and OldCertificateDeleted are used on events only), besides the shared ones and the certificate
 // validation reasons (SecretTypeInvalid, SecretKeyMissing, CertificateParseFailed,
 // PrivateKeyParseFailed, ChainInvalid, AlgorithmUnsupported, KeyMismatch, CertificateExpired,
 // CertificateNotYetValid, CertificateTypeMismatch), which name what is wrong with the Secret.
@@ -336,6 +336,9 @@ const (
 	ReasonCleanupBlocked = "CleanupBlocked"
 	// ReasonCleanupAbandoned means the object was released with certificates left behind.
 	ReasonCleanupAbandoned = "CleanupAbandoned"
+	// ReasonMetadataUpdated means the current certificate's alias or project was changed to
+	// the spec's.
+	ReasonMetadataUpdated = "MetadataUpdated"
 	// ReasonOldCertificateDeleted means a superseded certificate was deleted.
 	ReasonOldCertificateDeleted = "OldCertificateDeleted"
 	// ReasonOldCertificateKept means a certificate was deliberately kept because another

@@ -119,6 +119,9 @@ func checkCertificateExist(s *Simulator, _ *call, p *checkCertificateExistParams
 // status is the certificate status code: uploaded certificates are issued
 // (1) until they expire (3).
 func (c *certificate) status(now time.Time) int {
+	if c.Status != nil {
+		return *c.Status
+	}
 	if now.After(c.Info.NotAfter) {
 		return 3
 	}
@@ -126,7 +129,10 @@ func (c *certificate) status(now time.Time) int {
 }
 
 func statusName(status int) string {
-	if status == 3 {
+	switch status {
+	case 0:
+		return "审核中"
+	case 3:
 		return "已过期"
 	}
 	return "证书已颁发"
