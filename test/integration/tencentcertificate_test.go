@@ -454,16 +454,9 @@ func reconcileCount(t testing.TB, controller string) float64 {
 func TestSupersededCertificateIsDeletedOnceUnbound(t *testing.T) {
 	h := newHarness(t, func(c *harnessConfig) { c.sim.Inventory = clbInventory() })
 	g := NewWithT(t)
-	h.createTLSSecret("web-tls", issue(t, "www.example.com"))
-	tc := h.createCertificate("web", "web-tls", func(s *sslv1alpha1.TencentCertificateSpec) {
-		s.Rotation = &sslv1alpha1.RotationSpec{OldCertificates: sslv1alpha1.OldCertificatesDelete}
-	})
-	h.waitCurrent(tc)
-	oldID := tc.Status.CertificateID
 	// Something outside the operator still uses the old certificate.
-	g.Expect(h.sim.Bind("clb", "lb-web|lbl-plain", oldID)).To(Succeed())
-
-	h.rotateSecret("web-tls", issue(t, "www.example.com"))
+	oldID := h.renewDeletingOld("www.example.com", func(oldID string) { g.Expect(h.sim.Bind("clb", "lb-web|lbl-plain", oldID)).To(Succeed()) })
+	tc := h.getCertificate("web")
 	g.Eventually(func() string { return h.getCertificate("web").Status.CertificateID }).
 		WithTimeout(30 * time.Second).ShouldNot(Equal(oldID))
 	h.waitCurrent(tc)

@@ -2,6 +2,8 @@ package tencentcertificate
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"k8s.io/utils/ptr"
 
@@ -42,19 +44,22 @@ func (r *Reconciler) reconcileMetadata(ctx context.Context, run *run) error {
 		st.Alias, st.ProjectID = alias, &project
 		return nil
 	}
+	// One event: the recorder folds events of the same reason into one series.
+	var done []string
 	if aliasDue {
 		if err := api.ModifyAlias(ctx, st.CertificateID, alias); err != nil {
 			return reconcile.Cloud("set the alias of certificate "+st.CertificateID, err, 0)
 		}
 		st.Alias = alias
-		run.note(false, sslv1alpha1.ReasonMetadataUpdated, "Set the alias of certificate %s to %q", st.CertificateID, alias)
+		done = append(done, fmt.Sprintf("set its alias to %q", alias))
 	}
 	if projectDue {
 		if err := api.ModifyProject(ctx, st.CertificateID, project); err != nil {
 			return reconcile.Cloud("move certificate "+st.CertificateID+" to its project", err, 0)
 		}
 		st.ProjectID = &project
-		run.note(false, sslv1alpha1.ReasonMetadataUpdated, "Moved certificate %s to project %d", st.CertificateID, project)
+		done = append(done, fmt.Sprintf("moved it to project %d", project))
 	}
+	run.note(false, sslv1alpha1.ReasonMetadataUpdated, "Certificate %s: %s", st.CertificateID, strings.Join(done, " and "))
 	return nil
 }
