@@ -114,12 +114,13 @@ type TencentCertificateSpec struct {
 	Type CertificateType `json:"type,omitempty"`
 
 	// Alias is the certificate's remark in the Tencent console. Defaults to <namespace>/<name>.
+	// A change is applied to the current certificate in place.
 	// +kubebuilder:validation:MaxLength=128
 	// +optional
 	Alias string `json:"alias,omitempty"`
 
 	// ProjectID is the Tencent project the certificate belongs to. Defaults to the account's
-	// default project.
+	// default project (0). A change moves the current certificate at once.
 	// +kubebuilder:validation:Minimum=0
 	// +optional
 	ProjectID *int64 `json:"projectId,omitempty"`

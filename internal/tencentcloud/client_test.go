@@ -6,7 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -229,6 +234,24 @@ func TestEveryVerbSendsTheDocumentedRequests(t *testing.T) {
 		if !seen[a] {
 			t.Errorf("no case sends %s", a)
 		}
+	}
+}
+
+func TestTheInstallGuidesPolicyAllowsExactlyTheUsedActions(t *testing.T) {
+	_, file, _, _ := runtime.Caller(0)
+	doc, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "docs", "install.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, m := range regexp.MustCompile(`"ssl:([A-Za-z]+)"`).FindAllStringSubmatch(string(doc), -1) {
+		listed = append(listed, m[1])
+	}
+	want := slices.Clone(usedActions)
+	slices.Sort(listed)
+	slices.Sort(want)
+	if !slices.Equal(listed, want) {
+		t.Errorf("docs/install.md allows %v; the client calls %v", listed, want)
 	}
 }
 
