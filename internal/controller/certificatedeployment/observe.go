@@ -43,7 +43,7 @@ func (r *Reconciler) observe(ctx context.Context, run *run, api tencentcloud.API
 		}
 		return observation{}, reconcile.Cloud("list the "+q.ResourceType+" resources", err, 0)
 	case b.Pending:
-		if b.TaskID != q.TaskID {
+		if bq := st.BindingsQuery; bq == nil || bq.CertificateID != want || bq.TaskID != b.TaskID {
 			st.BindingsQuery = &sslv1alpha1.BindingsQueryStatus{CertificateID: want, TaskID: b.TaskID, StartTime: reconcile.Now(r.Clock)}
 		}
 		return observation{pending: true}, nil

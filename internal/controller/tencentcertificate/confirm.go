@@ -56,7 +56,7 @@ func (r *Reconciler) confirmNothingBound(ctx context.Context, run *run, api tenc
 		}
 	}
 	if pending {
-		if u.BindingsQuery == nil || u.BindingsQuery.TaskID != taskID {
+		if q := u.BindingsQuery; q == nil || q.CertificateID != old || q.TaskID != taskID {
 			u.BindingsQuery = &sslv1alpha1.BindingsQueryStatus{CertificateID: old, TaskID: taskID, StartTime: reconcile.Now(r.Clock)}
 		}
 		return reconcile.NewProgressing(sslv1alpha1.ReasonUpdateInProgress, fmt.Sprintf(
