@@ -193,7 +193,8 @@ func TestTargetWhoseInstanceVanishesMidTaskFailsWithoutRetry(t *testing.T) {
 func TestRunningUpdateToAnotherCertificateIsNotAdopted(t *testing.T) {
 	h := newHarness(t, func(c *harnessConfig) {
 		c.sim.Inventory = clbInventory()
-		c.sim.DeployDuration = 3 * time.Second
+		// Long enough for the operator to meet the other update while it runs.
+		c.sim.DeployDuration = 5 * time.Second
 	})
 	g := NewWithT(t)
 	h.createTLSSecret("web-tls", issue(t, "www.example.com"))
