@@ -186,8 +186,8 @@ type CertificateDeploymentSpec struct {
 	RetryLimit *int32 `json:"retryLimit,omitempty"`
 
 	// DriftCheckInterval is how often the operator checks that the targets still serve the
-	// certificate, and redeploys those that do not. 0s turns drift checks off. lighthouse, tse
-	// and tcb cannot be checked: the SSL API does not report which certificate they serve.
+	// certificate, and redeploys those that do not. 0s turns drift checks off. lighthouse cannot
+	// be checked: no call of the SSL API reports which certificate it serves.
 	// +kubebuilder:default="1h"
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern="^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"
@@ -295,6 +295,11 @@ type CertificateDeploymentStatus struct {
 	// LastDeployTime is when the last deployment finished.
 	// +optional
 	LastDeployTime *metav1.Time `json:"lastDeployTime,omitempty"`
+
+	// BindingsQuery follows the bound-resource query that tells which certificate tse and tcb
+	// targets serve, while it runs.
+	// +optional
+	BindingsQuery *BindingsQueryStatus `json:"bindingsQuery,omitempty"`
 
 	// LastDriftCheckTime is when the targets were last checked for drift.
 	// +optional

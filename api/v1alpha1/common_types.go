@@ -1,5 +1,7 @@
 package v1alpha1
 
+import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 // LocalObjectReference names an object in the namespace of the referring object. There is
 // deliberately no namespace field: a tenant cannot point at another namespace's Secrets or
 // certificates.
@@ -84,8 +86,12 @@ type ResourceTypeTraits struct {
 	Updatable bool
 	// UpdateRegion: UpdateCertificateInstance needs the type's regions.
 	UpdateRegion bool
-	// Observable: an instance list reports which certificate the type's instances serve.
+	// Observable: a call reports which certificate the type's instances serve: an instance list,
+	// or for ObservedByTask types the bound-resource query. Lighthouse is reported by no call.
 	Observable bool
+	// ObservedByTask: only the bound-resource query (CreateCertificateBindResourceSyncTask, a
+	// task that runs for tens of seconds) reports the type; no instance list does.
+	ObservedByTask bool
 }
 
 var resourceTypeTraits = map[ResourceType]ResourceTypeTraits{
@@ -100,8 +106,21 @@ var resourceTypeTraits = map[ResourceType]ResourceTypeTraits{
 	ResourceTypeTKE:        {DeployRegion: true, Updatable: true, UpdateRegion: true, Observable: true},
 	ResourceTypeCOS:        {DeployRegion: true, Updatable: true, UpdateRegion: true, Observable: true},
 	ResourceTypeLighthouse: {DeployRegion: true},
-	ResourceTypeTSE:        {DeployRegion: true, Updatable: true, UpdateRegion: true},
-	ResourceTypeTCB:        {DeployRegion: true, Updatable: true, UpdateRegion: true},
+	ResourceTypeTSE:        {DeployRegion: true, Updatable: true, UpdateRegion: true, Observable: true, ObservedByTask: true},
+	ResourceTypeTCB:        {DeployRegion: true, Updatable: true, UpdateRegion: true, Observable: true, ObservedByTask: true},
+}
+
+// BindingsQueryStatus follows a bound-resource query (CreateCertificateBindResourceSyncTask), the
+// asynchronous call that reports which resources serve a certificate. Its task ID is written to
+// status before the task is polled, so that a restarted operator reads the same task.
+type BindingsQueryStatus struct {
+	// CertificateID is the certificate whose bindings are queried.
+	CertificateID string `json:"certificateId"`
+	// TaskID of the query.
+	TaskID string `json:"taskId"`
+	// StartTime is when the query was started.
+	// +optional
+	StartTime *metav1.Time `json:"startTime,omitempty"`
 }
 
 // ResourceTypes lists every resource type in the order of the API reference.

@@ -82,6 +82,11 @@ type RecordStatus struct {
 	// CompletionTime is when the record ended.
 	// +optional
 	CompletionTime *metav1.Time `json:"completionTime,omitempty"`
+
+	// BindingsQuery confirms, when Tencent Cloud answered an update with nothing to switch,
+	// that nothing in the requested types and regions still serves the old certificate.
+	// +optional
+	BindingsQuery *BindingsQueryStatus `json:"bindingsQuery,omitempty"`
 }
 
 // Ended reports whether the record reached a final phase.

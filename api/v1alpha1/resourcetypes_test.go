@@ -100,6 +100,23 @@ func TestResourceTypeMarkersMatchTheTraits(t *testing.T) {
 		{"the regions rule of updateBoundResources", ruleTypes(t, *rotation, "regions is required"),
 			typesWith(func(tr ResourceTypeTraits) bool { return tr.UpdateRegion })},
 	}
+	// Only Lighthouse is reported by no call; tse and tcb only by the bound-resource query.
+	checks = append(checks,
+		struct {
+			name      string
+			got, want []string
+		}{"the unobservable types", typesWith(func(tr ResourceTypeTraits) bool { return !tr.Observable }), []string{"lighthouse"}},
+		struct {
+			name      string
+			got, want []string
+		}{"the types observed by the bound-resource query", typesWith(func(tr ResourceTypeTraits) bool { return tr.ObservedByTask }), []string{"tcb", "tse"}},
+	)
+	drift := deploy.Properties["driftCheckInterval"].Description
+	for _, rt := range ResourceTypes {
+		if mentioned := strings.Contains(drift, string(rt)); mentioned == rt.Traits().Observable {
+			t.Errorf("the driftCheckInterval description mentions %s: %v; it must name exactly the unobservable types", rt, mentioned)
+		}
+	}
 	for _, c := range checks {
 		if !slices.Equal(c.got, c.want) {
 			t.Errorf("%s lists %v; the traits say %v", c.name, c.got, c.want)

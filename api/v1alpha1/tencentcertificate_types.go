@@ -121,12 +121,13 @@ type TencentCertificateSpec struct {
 	Type CertificateType `json:"type,omitempty"`
 
 	// Alias is the certificate's remark in the Tencent console. Defaults to <namespace>/<name>.
+	// A change is applied to the current certificate in place.
 	// +kubebuilder:validation:MaxLength=128
 	// +optional
 	Alias string `json:"alias,omitempty"`
 
 	// ProjectID is the Tencent project the certificate belongs to. Defaults to the account's
-	// default project.
+	// default project (0). A change moves the current certificate at once.
 	// +kubebuilder:validation:Minimum=0
 	// +optional
 	ProjectID *int64 `json:"projectId,omitempty"`
@@ -195,6 +196,10 @@ type CertificateHistoryEntry struct {
 	// used it; it spaces out the checks.
 	// +optional
 	LastDeleteAttempt *metav1.Time `json:"lastDeleteAttempt,omitempty"`
+	// DeleteTaskID is the running DeleteCertificate task, which deletes the certificate only
+	// once Tencent Cloud has checked that no cloud resource uses it.
+	// +optional
+	DeleteTaskID string `json:"deleteTaskId,omitempty"`
 }
 
 // TencentCertificateStatus is the observed state of a TencentCertificate.
@@ -233,6 +238,13 @@ type TencentCertificateStatus struct {
 	// +optional
 	DNSNames []string `json:"dnsNames,omitempty"`
 
+	// Alias and ProjectID are the alias and project last set on the current certificate, by its
+	// upload or by ModifyCertificateAlias and ModifyCertificateProject. Unset means not known.
+	// +optional
+	Alias string `json:"alias,omitempty"`
+	// +optional
+	ProjectID *int64 `json:"projectId,omitempty"`
+
 	// LastUploadTime is when the current certificate was uploaded.
 	// +optional
 	LastUploadTime *metav1.Time `json:"lastUploadTime,omitempty"`
@@ -257,6 +269,11 @@ type TencentCertificateStatus struct {
 	// is named in a Warning event.
 	// +optional
 	CleanupAttempts int32 `json:"cleanupAttempts,omitempty"`
+
+	// DeleteTaskID is the DeleteCertificate task of the current certificate while the object is
+	// being deleted.
+	// +optional
+	DeleteTaskID string `json:"deleteTaskId,omitempty"`
 
 	// LastHandledReconcileAt is the last handled value of the ssl.certsync.io/reconcile-at
 	// annotation.
@@ -298,8 +315,8 @@ func init() {
 	SchemeBuilder.Register(&TencentCertificate{}, &TencentCertificateList{})
 }
 
-// Condition and event reasons of TencentCertificate (Uploaded, CleanupAbandoned and
-// OldCertificateDeleted are used on events only), besides the shared ones and the certificate
+// Condition and event reasons of TencentCertificate (Uploaded, MetadataUpdated,
+// CleanupAbandoned and OldCertificateDeleted are used on events only), besides the shared ones and the certificate
 // validation reasons (SecretTypeInvalid, SecretKeyMissing, CertificateParseFailed,
 // PrivateKeyParseFailed, ChainInvalid, AlgorithmUnsupported, KeyMismatch, CertificateExpired,
 // CertificateNotYetValid, CertificateTypeMismatch), which name what is wrong with the Secret.
@@ -310,6 +327,11 @@ const (
 	ReasonUploaded = "Uploaded"
 	// ReasonCertificateNotFound means the adopted certificate ID does not exist in Tencent Cloud.
 	ReasonCertificateNotFound = "CertificateNotFound"
+	// ReasonCertificateNotIssued means the adopted certificate is not issued (Status 1 in
+	// Tencent Cloud): under review, awaiting validation, revoked or cancelled.
+	ReasonCertificateNotIssued = "CertificateNotIssued"
+	// ReasonCertificateExpired means the adopted certificate has expired.
+	ReasonCertificateExpired = "CertificateExpired"
 	// ReasonUpdateInProgress means resources bound to the superseded certificate are being
 	// switched to the new one.
 	ReasonUpdateInProgress = "UpdateInProgress"
@@ -322,6 +344,9 @@ const (
 	ReasonCleanupBlocked = "CleanupBlocked"
 	// ReasonCleanupAbandoned means the object was released with certificates left behind.
 	ReasonCleanupAbandoned = "CleanupAbandoned"
+	// ReasonMetadataUpdated means the current certificate's alias or project was changed to
+	// the spec's.
+	ReasonMetadataUpdated = "MetadataUpdated"
 	// ReasonOldCertificateDeleted means a superseded certificate was deleted.
 	ReasonOldCertificateDeleted = "OldCertificateDeleted"
 	// ReasonOldCertificateKept means a certificate was deliberately kept because another

@@ -36,14 +36,21 @@ type API interface {
 	Tags(ctx context.Context, certificateID string) (tags map[string]string, found bool, err error)
 	// MuteExpiry turns off the expiry notifications of the certificates.
 	MuteExpiry(ctx context.Context, certificateIDs []string) error
-	// Delete deletes one certificate.
-	Delete(ctx context.Context, certificateID string) error
-	// InUse reports, for each of the certificates, whether a resource that the SSL API can
-	// report on still uses it.
-	InUse(ctx context.Context, certificateIDs []string) (map[string]bool, error)
-	// Bindings lists the instances of one resource type and the certificate each serves, by
-	// TargetKey. It returns ErrUnobservable for types no list call reports on.
-	Bindings(ctx context.Context, resourceType, certificateID string) (Bindings, error)
+	// ModifyAlias sets a certificate's alias.
+	ModifyAlias(ctx context.Context, certificateID, alias string) error
+	// ModifyProject moves a certificate to a project.
+	ModifyProject(ctx context.Context, certificateID string, projectID int64) error
+	// Delete starts deleting one certificate with Tencent's check that no cloud resource is
+	// bound to it (IsCheckResource), and returns the task that DeleteResult follows.
+	Delete(ctx context.Context, certificateID string) (taskID string, err error)
+	// DeleteResult reads the outcome of a delete task.
+	DeleteResult(ctx context.Context, taskID string) (DeleteResult, error)
+	// Bindings reports which certificate the instances of one resource type serve, by
+	// TargetKey. Types with an instance list are read at once, in the query's region; the
+	// others (Traits().ObservedByTask) go through the bound-resource query, a task: a query
+	// without TaskID starts it and answers Pending with its TaskID, which later calls pass until
+	// the answer is no longer Pending. It returns ErrUnobservable for types no call reports on.
+	Bindings(ctx context.Context, q BindingsQuery) (Bindings, error)
 
 	// StartDeploy creates the task that deploys a certificate to targets of one type.
 	StartDeploy(ctx context.Context, in DeployInput) (Task, error)
@@ -109,9 +116,51 @@ type Certificate struct {
 	RequestID      string
 }
 
-// Bindings maps a target key to the certificate ID it serves.
+// BindingsQuery asks which certificate the instances of one resource type serve.
+type BindingsQuery struct {
+	ResourceType string
+	// CertificateID is the certificate of interest: the lists report every instance that could
+	// serve it, the bound-resource query only those that do.
+	CertificateID string
+	// Region scopes regional types; instance lists are regional on Tencent's side (§9.2).
+	Region string
+	// TaskID continues a bound-resource query that an earlier call started.
+	TaskID string
+}
+
+// Bindings maps a target key to the certificate ID it serves. An answer of the bound-resource
+// query holds only the targets that serve the queried certificate.
 type Bindings struct {
-	Serving   map[string]string
+	Serving map[string]string
+	// Pending means the bound-resource query TaskID still runs: ask again later with TaskID.
+	Pending   bool
+	TaskID    string
+	RequestID string
+}
+
+// DeleteStatus is the state of a delete task (DeleteTaskResult.Status).
+type DeleteStatus int64
+
+// Delete task states.
+const (
+	DeleteRunning DeleteStatus = 0
+	DeleteDone    DeleteStatus = 1
+	DeleteFailed  DeleteStatus = 2
+	// DeleteRoleMissing: the service role SSL_QCSLinkedRoleInReplaceLoadCertificate that the
+	// check needs is not authorised.
+	DeleteRoleMissing DeleteStatus = 3
+	// DeleteStillBound: cloud resources still use the certificate, which is kept.
+	DeleteStillBound DeleteStatus = 4
+	// DeleteCheckTimedOut: the bound-resource check timed out; the certificate is kept.
+	DeleteCheckTimedOut DeleteStatus = 5
+)
+
+// DeleteResult is the outcome of a delete task.
+type DeleteResult struct {
+	CertificateID string
+	Status        DeleteStatus
+	// Message is Tencent's error text, cleaned for status and events.
+	Message   string
 	RequestID string
 }
 

@@ -12,17 +12,26 @@ import (
 const listPage = 200
 
 // Bindings costs one call per page of 200 instances: a check of any number of targets of one
-// type is one or a few calls.
-func (c *client) Bindings(ctx context.Context, resourceType, certificateID string) (Bindings, error) {
-	if !sslv1alpha1.ResourceType(resourceType).Traits().Observable {
+// type is one or a few calls. The lists are regional (§9.2): they are asked in q.Region.
+func (c *client) Bindings(ctx context.Context, q BindingsQuery) (Bindings, error) {
+	traits := sslv1alpha1.ResourceType(q.ResourceType).Traits()
+	switch {
+	case !traits.Observable:
 		return Bindings{}, ErrUnobservable
+	case traits.ObservedByTask:
+		return c.queryBindings(ctx, q)
 	}
+	resourceType, region := q.ResourceType, q.Region
 	out := Bindings{Serving: map[string]string{}}
-	req := instanceListRequest{CertificateId: certificateID}
+	req := instanceListRequest{CertificateId: q.CertificateID}
+	unpaged := func(action string, add func(listedInstance)) error {
+		_, _, err := list(ctx, c, region, action, req, &out, add)
+		return err
+	}
 	var err error
 	switch sslv1alpha1.ResourceType(resourceType) {
 	case sslv1alpha1.ResourceTypeCLB:
-		err = listPages(ctx, c, "DescribeHostClbInstanceList", req, &out, func(lb clbInstance) {
+		err = listPages(ctx, c, region, "DescribeHostClbInstanceList", req, &out, func(lb clbInstance) {
 			for _, l := range lb.Listeners {
 				if l.SniSwitch != 1 {
 					out.Serving[join(lb.LoadBalancerId, l.ListenerId)] = l.Certificate.id()
@@ -34,7 +43,7 @@ func (c *client) Bindings(ctx context.Context, resourceType, certificateID strin
 			}
 		})
 	case sslv1alpha1.ResourceTypeTKE:
-		err = listPages(ctx, c, "DescribeHostTkeInstanceList", req, &out, func(cl tkeInstance) {
+		err = listPages(ctx, c, region, "DescribeHostTkeInstanceList", req, &out, func(cl tkeInstance) {
 			for _, ns := range cl.NamespaceList {
 				for _, s := range ns.SecretList {
 					out.Serving[join(cl.ClusterId, ns.Name, s.Name)] = s.CertId
@@ -42,29 +51,29 @@ func (c *client) Bindings(ctx context.Context, resourceType, certificateID strin
 			}
 		})
 	case sslv1alpha1.ResourceTypeCDN:
-		err = listPages(ctx, c, "DescribeHostCdnInstanceList", req, &out, func(d listedInstance) {
+		err = listPages(ctx, c, region, "DescribeHostCdnInstanceList", req, &out, func(d listedInstance) {
 			out.Serving[join(d.Domain)] = d.CertId
 		})
 	case sslv1alpha1.ResourceTypeTEO:
-		err = listPages(ctx, c, "DescribeHostTeoInstanceList", req, &out, func(d listedInstance) {
+		err = listPages(ctx, c, region, "DescribeHostTeoInstanceList", req, &out, func(d listedInstance) {
 			out.Serving[join(d.Host)] = d.CertId
 		})
 	case sslv1alpha1.ResourceTypeDDoS:
 		req.ResourceType = resourceType
-		err = listPages(ctx, c, "DescribeHostDdosInstanceList", req, &out, func(d listedInstance) {
+		err = listPages(ctx, c, region, "DescribeHostDdosInstanceList", req, &out, func(d listedInstance) {
 			out.Serving[join(d.InstanceId, d.Domain, string(d.VirtualPort))] = d.CertId
 		})
 	case sslv1alpha1.ResourceTypeCOS:
 		req.ResourceType = resourceType
-		err = listPages(ctx, c, "DescribeHostCosInstanceList", req, &out, func(d listedInstance) {
+		err = listPages(ctx, c, region, "DescribeHostCosInstanceList", req, &out, func(d listedInstance) {
 			out.Serving[join(d.Region, d.Bucket, d.Domain)] = d.CertId
 		})
 	case sslv1alpha1.ResourceTypeAPIGateway:
-		err = listPages(ctx, c, "DescribeHostApiGatewayInstanceList", req, &out, func(d listedInstance) {
+		err = listPages(ctx, c, region, "DescribeHostApiGatewayInstanceList", req, &out, func(d listedInstance) {
 			out.Serving[join(d.ServiceId, d.Domain)] = d.CertId
 		})
 	case sslv1alpha1.ResourceTypeWAF, sslv1alpha1.ResourceTypeLive, sslv1alpha1.ResourceTypeVOD:
-		_, _, err = list(ctx, c, unpagedLists[resourceType], req, &out, func(d listedInstance) {
+		err = unpaged(unpagedLists[resourceType], func(d listedInstance) {
 			out.Serving[join(d.Domain)] = d.CertId
 		})
 	default:
@@ -83,8 +92,8 @@ var unpagedLists = map[string]string{
 
 // list calls an instance list once, passing each instance to add, and returns how many
 // instances the page held and the total the service reports.
-func list[T any](ctx context.Context, c *client, action string, req instanceListRequest, out *Bindings, add func(T)) (n, total int, _ error) {
-	resp, err := invoke[instanceList[T]](ctx, c, action, "", req)
+func list[T any](ctx context.Context, c *client, region, action string, req instanceListRequest, out *Bindings, add func(T)) (n, total int, _ error) {
+	resp, err := invoke[instanceList[T]](ctx, c, action, region, req)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -97,14 +106,14 @@ func list[T any](ctx context.Context, c *client, action string, req instanceList
 
 // listPages calls a paged instance list with growing offsets until it has seen the total or a
 // short page.
-func listPages[T any](ctx context.Context, c *client, action string, req instanceListRequest, out *Bindings, add func(T)) error {
+func listPages[T any](ctx context.Context, c *client, region, action string, req instanceListRequest, out *Bindings, add func(T)) error {
 	req.Limit = listPage
 	for offset := 0; ; {
 		req.Offset = offset
 		if action == "DescribeHostApiGatewayInstanceList" {
 			req.Offset = strconv.Itoa(offset)
 		}
-		n, total, err := list(ctx, c, action, req, out, add)
+		n, total, err := list(ctx, c, region, action, req, out, add)
 		if err != nil {
 			return err
 		}

@@ -3,24 +3,11 @@ package tencentcloud
 import (
 	"context"
 	"slices"
-
-	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 )
 
-// maxIDsPerCall is how many certificate IDs DescribeDeployedResources and
-// ModifyCertificatesExpiringNotificationSwitch take at once.
+// maxIDsPerCall is how many certificate IDs ModifyCertificatesExpiringNotificationSwitch takes
+// at once.
 const maxIDsPerCall = 50
-
-// deployedResourceTypes are the types DescribeDeployedResources answers for; antiddos is its
-// name for ddos.
-var deployedResourceTypes = []string{"clb", "cdn", "live", "waf", "antiddos", "teo"}
-
-// listedResourceTypes are the other types whose bindings an instance list reports, one
-// certificate per call. tse, tcb and lighthouse report none: a certificate bound only there
-// is not seen.
-var listedResourceTypes = []sslv1alpha1.ResourceType{
-	sslv1alpha1.ResourceTypeTKE, sslv1alpha1.ResourceTypeAPIGateway, sslv1alpha1.ResourceTypeCOS, sslv1alpha1.ResourceTypeVOD,
-}
 
 // Upload sends Repeatable=false, so that content already in the account, for example after a
 // crash lost the status write of an earlier upload, is answered with the existing ID. One
@@ -120,45 +107,51 @@ func (c *client) MuteExpiry(ctx context.Context, certificateIDs []string) error 
 	return nil
 }
 
-func (c *client) Delete(ctx context.Context, certificateID string) error {
-	_, err := invoke[requestIDResponse](ctx, c, "DeleteCertificate", "", certificateIDRequest{CertificateId: certificateID})
+func (c *client) ModifyAlias(ctx context.Context, certificateID, alias string) error {
+	_, err := invoke[requestIDResponse](ctx, c, "ModifyCertificateAlias", "", modifyCertificateAliasRequest{CertificateId: certificateID, Alias: alias})
 	return err
 }
 
-// InUse asks DescribeDeployedResources about the types it covers, then the instance lists of
-// the others, for the certificates not yet known to be in use.
-func (c *client) InUse(ctx context.Context, certificateIDs []string) (map[string]bool, error) {
-	inUse := make(map[string]bool, len(certificateIDs))
-	for _, id := range certificateIDs {
-		inUse[id] = false
+// ModifyProject reports a certificate the service lists as failed as an error, since the call
+// itself succeeds for a batch.
+func (c *client) ModifyProject(ctx context.Context, certificateID string, projectID int64) error {
+	const action = "ModifyCertificateProject"
+	resp, err := invoke[modifyCertificateProjectResponse](ctx, c, action, "",
+		modifyCertificateProjectRequest{CertificateIdList: []string{certificateID}, ProjectId: flexInt(projectID)})
+	if err != nil {
+		return err
 	}
-	for _, rt := range deployedResourceTypes {
-		for batch := range slices.Chunk(certificateIDs, maxIDsPerCall) {
-			resp, err := invoke[describeDeployedResourcesResponse](ctx, c, "DescribeDeployedResources", "",
-				describeDeployedResourcesRequest{CertificateIds: batch, ResourceType: rt})
-			if err != nil {
-				return nil, err
-			}
-			for _, d := range resp.DeployedResources {
-				if _, asked := inUse[d.CertificateId]; asked && (d.Count > 0 || len(d.Resources) > 0) {
-					inUse[d.CertificateId] = true
-				}
-			}
+	if slices.Contains(resp.FailCertificates, certificateID) || !slices.Contains(resp.SuccessCertificates, certificateID) {
+		return &Error{Action: action, Code: "FailedOperation", RequestID: resp.RequestId, Message: "the certificate was not moved to the project"}
+	}
+	return nil
+}
+
+// Delete always asks for the resource check: without it Tencent deletes a certificate that
+// resources still serve.
+func (c *client) Delete(ctx context.Context, certificateID string) (string, error) {
+	const action = "DeleteCertificate"
+	resp, err := invoke[deleteCertificateResponse](ctx, c, action, "", deleteCertificateRequest{CertificateId: certificateID, IsCheckResource: true})
+	if err != nil {
+		return "", err
+	}
+	if resp.TaskId == nil || *resp.TaskId == "" {
+		return "", &Error{Action: action, Code: CodeClientParse, RequestID: resp.RequestId, Message: "the response has no task ID"}
+	}
+	return *resp.TaskId, nil
+}
+
+func (c *client) DeleteResult(ctx context.Context, taskID string) (DeleteResult, error) {
+	const action = "DescribeDeleteCertificatesTaskResult"
+	resp, err := invoke[deleteTaskResultResponse](ctx, c, action, "", taskIDsRequest{TaskIds: []string{taskID}})
+	if err != nil {
+		return DeleteResult{}, err
+	}
+	for _, r := range resp.DeleteTaskResult {
+		if r.TaskId == taskID {
+			return DeleteResult{CertificateID: r.CertId, Status: DeleteStatus(r.Status), Message: itemMessage(r.Error), RequestID: resp.RequestId}, nil
 		}
 	}
-	for _, id := range certificateIDs {
-		for _, rt := range listedResourceTypes {
-			if inUse[id] {
-				break
-			}
-			b, err := c.Bindings(ctx, string(rt), id)
-			if err != nil {
-				return nil, err
-			}
-			for _, cert := range b.Serving {
-				inUse[id] = inUse[id] || cert == id
-			}
-		}
-	}
-	return inUse, nil
+	// The page's only listed error, FailedOperation, is also what an unknown task gets.
+	return DeleteResult{}, &Error{Action: action, Code: "FailedOperation", RequestID: resp.RequestId, Message: "the answer does not name the task"}
 }

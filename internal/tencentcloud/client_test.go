@@ -4,8 +4,14 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,7 +40,6 @@ type sent struct{ action, body string }
 
 func TestEveryVerbSendsTheDocumentedRequests(t *testing.T) {
 	ctx := context.Background()
-	list := func(fields string) string { return okEnvelope(`"TotalCount":0,"InstanceList":[]` + fields) }
 	cases := []struct {
 		name    string
 		answers map[string]string
@@ -88,34 +93,59 @@ func TestEveryVerbSendsTheDocumentedRequests(t *testing.T) {
 			want: []sent{{"ModifyCertificatesExpiringNotificationSwitch", `{"CertificateIds":["a","b"],"SwitchStatus":1}`}},
 		},
 		{
-			name: "Delete", call: func(a API) error { return a.Delete(ctx, "c1") },
-			want: []sent{{"DeleteCertificate", `{"CertificateId":"c1"}`}},
+			name:    "Delete asks Tencent to check the bindings first",
+			answers: map[string]string{"DeleteCertificate": okEnvelope(`"DeleteResult":false,"TaskId":"1251261"`)},
+			call:    func(a API) error { _, err := a.Delete(ctx, "c1"); return err },
+			want:    []sent{{"DeleteCertificate", `{"CertificateId":"c1","IsCheckResource":true}`}},
 		},
 		{
-			name: "InUse asks DescribeDeployedResources, then the lists of the other observable types",
+			name: "DeleteResult names the task",
+			answers: map[string]string{"DescribeDeleteCertificatesTaskResult": okEnvelope(
+				`"DeleteTaskResult":[{"TaskId":"14","Status":4,"CertId":"c1","Error":"有未解绑的云资源","CacheTime":"2023-09-27 19:01:48"}]`)},
+			call: func(a API) error { _, err := a.DeleteResult(ctx, "14"); return err },
+			want: []sent{{"DescribeDeleteCertificatesTaskResult", `{"TaskIds":["14"]}`}},
+		},
+		{
+			name: "ModifyAlias and ModifyProject",
 			answers: map[string]string{
-				"DescribeHostTkeInstanceList": list(""), "DescribeHostApiGatewayInstanceList": list(""),
-				"DescribeHostCosInstanceList": list(""), "DescribeHostVodInstanceList": list(""),
+				"ModifyCertificateAlias":   okEnvelope(`"CertificateId":"c1"`),
+				"ModifyCertificateProject": okEnvelope(`"SuccessCertificates":["c1"],"FailCertificates":[]`),
 			},
-			call: func(a API) error { _, err := a.InUse(ctx, []string{"c1"}); return err },
+			call: func(a API) error {
+				if err := a.ModifyAlias(ctx, "c1", "ns/web"); err != nil {
+					return err
+				}
+				return a.ModifyProject(ctx, "c1", 0)
+			},
 			want: []sent{
-				{"DescribeDeployedResources", `{"CertificateIds":["c1"],"ResourceType":"clb"}`},
-				{"DescribeDeployedResources", `{"CertificateIds":["c1"],"ResourceType":"cdn"}`},
-				{"DescribeDeployedResources", `{"CertificateIds":["c1"],"ResourceType":"live"}`},
-				{"DescribeDeployedResources", `{"CertificateIds":["c1"],"ResourceType":"waf"}`},
-				{"DescribeDeployedResources", `{"CertificateIds":["c1"],"ResourceType":"antiddos"}`},
-				{"DescribeDeployedResources", `{"CertificateIds":["c1"],"ResourceType":"teo"}`},
-				{"DescribeHostTkeInstanceList", `{"CertificateId":"c1","IsCache":0,"Offset":0,"Limit":200}`},
-				{"DescribeHostApiGatewayInstanceList", `{"CertificateId":"c1","IsCache":0,"Offset":"0","Limit":200}`},
-				{"DescribeHostCosInstanceList", `{"CertificateId":"c1","IsCache":0,"ResourceType":"cos","Offset":0,"Limit":200}`},
-				{"DescribeHostVodInstanceList", `{"CertificateId":"c1","IsCache":0}`},
+				{"ModifyCertificateAlias", `{"CertificateId":"c1","Alias":"ns/web"}`},
+				{"ModifyCertificateProject", `{"CertificateIdList":["c1"],"ProjectId":0}`},
 			},
 		},
 		{
-			name: "Bindings of the other types read fresh data, paged where the list pages",
+			name: "Bindings of tse and tcb start a fresh bound-resource query, then read it per type and region",
+			answers: map[string]string{
+				"CreateCertificateBindResourceSyncTask":     okEnvelope(`"CertTaskIds":[{"CertId":"c1","TaskId":"7799"}]`),
+				"DescribeCertificateBindResourceTaskDetail": okEnvelope(`"Status":0`),
+			},
 			call: func(a API) error {
-				for _, rt := range []string{"clb", "cdn", "teo", "ddos", "waf", "live"} {
-					if _, err := a.Bindings(ctx, rt, "c1"); err != nil {
+				b, err := a.Bindings(ctx, BindingsQuery{ResourceType: "tse", CertificateID: "c1", Region: "ap-guangzhou"})
+				if err != nil || !b.Pending || b.TaskID != "7799" {
+					return fmt.Errorf("got %+v, %v", b, err)
+				}
+				_, err = a.Bindings(ctx, BindingsQuery{ResourceType: "tcb", CertificateID: "c1", Region: "ap-shanghai", TaskID: b.TaskID})
+				return err
+			},
+			want: []sent{
+				{"CreateCertificateBindResourceSyncTask", `{"CertificateIds":["c1"],"IsCache":0}`},
+				{"DescribeCertificateBindResourceTaskDetail", `{"TaskId":"7799","Limit":"100","Offset":"0","ResourceTypes":["tcb"],"Regions":["ap-shanghai"]}`},
+			},
+		},
+		{
+			name: "Bindings of the listed types read fresh data, paged where the list pages",
+			call: func(a API) error {
+				for _, rt := range []string{"clb", "cdn", "teo", "ddos", "waf", "live", "tke", "apigateway", "cos", "vod"} {
+					if _, err := a.Bindings(ctx, BindingsQuery{ResourceType: rt, CertificateID: "c1"}); err != nil {
 						return err
 					}
 				}
@@ -128,6 +158,10 @@ func TestEveryVerbSendsTheDocumentedRequests(t *testing.T) {
 				{"DescribeHostDdosInstanceList", `{"CertificateId":"c1","IsCache":0,"ResourceType":"ddos","Offset":0,"Limit":200}`},
 				{"DescribeHostWafInstanceList", `{"CertificateId":"c1","IsCache":0}`},
 				{"DescribeHostLiveInstanceList", `{"CertificateId":"c1","IsCache":0}`},
+				{"DescribeHostTkeInstanceList", `{"CertificateId":"c1","IsCache":0,"Offset":0,"Limit":200}`},
+				{"DescribeHostApiGatewayInstanceList", `{"CertificateId":"c1","IsCache":0,"Offset":"0","Limit":200}`},
+				{"DescribeHostCosInstanceList", `{"CertificateId":"c1","IsCache":0,"ResourceType":"cos","Offset":0,"Limit":200}`},
+				{"DescribeHostVodInstanceList", `{"CertificateId":"c1","IsCache":0}`},
 			},
 		},
 		{
@@ -203,10 +237,30 @@ func TestEveryVerbSendsTheDocumentedRequests(t *testing.T) {
 	}
 }
 
+func TestTheInstallGuidesPolicyAllowsExactlyTheUsedActions(t *testing.T) {
+	_, file, _, _ := runtime.Caller(0)
+	doc, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "docs", "install.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, m := range regexp.MustCompile(`"ssl:([A-Za-z]+)"`).FindAllStringSubmatch(string(doc), -1) {
+		listed = append(listed, m[1])
+	}
+	want := slices.Clone(usedActions)
+	slices.Sort(listed)
+	slices.Sort(want)
+	if !slices.Equal(listed, want) {
+		t.Errorf("docs/install.md allows %v; the client calls %v", listed, want)
+	}
+}
+
 // usedActions are the SSL actions the client calls.
 var usedActions = []string{
 	"UploadCertificate", "CheckCertificateExist", "DescribeCertificateDetail", "DescribeCertificates",
-	"ModifyCertificatesExpiringNotificationSwitch", "DeleteCertificate", "DescribeDeployedResources",
+	"ModifyCertificatesExpiringNotificationSwitch", "ModifyCertificateAlias", "ModifyCertificateProject",
+	"DeleteCertificate", "DescribeDeleteCertificatesTaskResult",
+	"CreateCertificateBindResourceSyncTask", "DescribeCertificateBindResourceTaskDetail",
 	"DescribeHostClbInstanceList", "DescribeHostCdnInstanceList", "DescribeHostTkeInstanceList", "DescribeHostTeoInstanceList",
 	"DescribeHostWafInstanceList", "DescribeHostLiveInstanceList", "DescribeHostVodInstanceList", "DescribeHostDdosInstanceList",
 	"DescribeHostCosInstanceList", "DescribeHostApiGatewayInstanceList",
@@ -222,9 +276,11 @@ func TestCommonHeaders(t *testing.T) {
 			return err
 		}
 	}
-	list := func(a API) error {
-		_, err := a.Bindings(ctx, "clb", "c")
-		return err
+	list := func(region string) func(API) error {
+		return func(a API) error {
+			_, err := a.Bindings(ctx, BindingsQuery{ResourceType: "clb", CertificateID: "c", Region: region})
+			return err
+		}
 	}
 	cases := []struct {
 		name          string
@@ -234,11 +290,12 @@ func TestCommonHeaders(t *testing.T) {
 		wantRegion    string // "" means the header must be absent
 		wantToken     string
 	}{
-		{name: "Calls other than DeployCertificateInstance send no region even with a default", factoryRegion: "ap-shanghai", call: list},
+		{name: "Calls other than DeployCertificateInstance and the lists send no region even with a default", factoryRegion: "ap-shanghai", call: list("")},
+		{name: "Instance lists, which are regional, send the query's region", factoryRegion: "ap-shanghai", call: list("ap-guangzhou"), wantRegion: "ap-guangzhou"},
 		{name: "DeployCertificateInstance sends the input's region", factoryRegion: "ap-shanghai", call: deploy("ap-guangzhou"), wantRegion: "ap-guangzhou"},
 		{name: "DeployCertificateInstance falls back to the factory's region", factoryRegion: "ap-shanghai", call: deploy(""), wantRegion: "ap-shanghai"},
 		{name: "DeployCertificateInstance sends no region when none is configured", call: deploy("")},
-		{name: "A session token is sent as X-TC-Token", creds: Credentials{Token: testToken}, call: list, wantToken: testToken},
+		{name: "A session token is sent as X-TC-Token", creds: Credentials{Token: testToken}, call: list(""), wantToken: testToken},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -351,7 +408,7 @@ func TestResponsesDecodeOddTypesAndNulls(t *testing.T) {
 			name:   "The TKE instance tree is keyed by cluster, namespace and secret",
 			fields: `"TotalCount":1,"InstanceList":[{"ClusterId":"cls-1","NamespaceList":[{"Name":"zrh","SecretList":[{"Name":"Web","CertId":"jj","IngressList":[{"IngressName":"zrh","TlsDomains":["www.zrh.com"]}],"NoMatchDomains":null}]}]}],"AsyncTotalNum":0,"AsyncCacheTime":"10"`,
 			check: func(t *testing.T, a API) {
-				b, err := a.Bindings(ctx, "tke", "jj")
+				b, err := a.Bindings(ctx, BindingsQuery{ResourceType: "tke", CertificateID: "jj"})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -364,7 +421,7 @@ func TestResponsesDecodeOddTypesAndNulls(t *testing.T) {
 			name:   "CLB listeners are keyed whole, SNI listeners per rule domain, and a listener without certificate serves none",
 			fields: `"TotalCount":1,"InstanceList":[{"LoadBalancerId":"lb-1","Listeners":[{"ListenerId":"lbl-1","SniSwitch":0,"Certificate":{"CertId":"a"},"Rules":[{"Domain":"x.com","Certificate":{"CertId":"z"}}]},{"ListenerId":"lbl-2","SniSwitch":"1","Rules":[{"Domain":"A.example.com","Certificate":{"CertId":"b"}},{"Domain":"c.example.com","Certificate":null}]},{"ListenerId":"lbl-3","Certificate":null}]}]`,
 			check: func(t *testing.T, a API) {
-				b, err := a.Bindings(ctx, "clb", "a")
+				b, err := a.Bindings(ctx, BindingsQuery{ResourceType: "clb", CertificateID: "a"})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -378,7 +435,7 @@ func TestResponsesDecodeOddTypesAndNulls(t *testing.T) {
 			name:   "A ddos instance's virtual port given as a number keys like its target",
 			fields: `"TotalCount":1,"InstanceList":[{"Domain":"tencent.com","InstanceId":"bgpip-1","Protocol":"https","CertId":"a","VirtualPort":443}]`,
 			check: func(t *testing.T, a API) {
-				b, err := a.Bindings(ctx, "ddos", "a")
+				b, err := a.Bindings(ctx, BindingsQuery{ResourceType: "ddos", CertificateID: "a"})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -391,7 +448,7 @@ func TestResponsesDecodeOddTypesAndNulls(t *testing.T) {
 			name:   "A cos domain is keyed by region, bucket and domain",
 			fields: `"TotalCount":1,"InstanceList":[{"Domain":"cos.example.com","CertId":"a","Status":"ENABLED","Bucket":"b-125","Region":"ap-guangzhou"}]`,
 			check: func(t *testing.T, a API) {
-				b, err := a.Bindings(ctx, "cos", "a")
+				b, err := a.Bindings(ctx, BindingsQuery{ResourceType: "cos", CertificateID: "a"})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -119,73 +119,6 @@ func TestManyCertificatesAreSentFiftyAtATime(t *testing.T) {
 			t.Errorf("batches %v, want [50 50 20]", sizes)
 		}
 	})
-	t.Run("InUse", func(t *testing.T) {
-		// Every certificate is in use on clb, so no instance list is read.
-		env := newTestEnv(t, func(_ int, r recordedRequest) (int, string) {
-			var items []string
-			for _, id := range requestBody(t, r)["CertificateIds"].([]any) {
-				items = append(items, fmt.Sprintf(`{"CertificateId":%q,"Count":1,"Resources":["lb-1"]}`, id))
-			}
-			return http.StatusOK, okEnvelope(`"DeployedResources":[` + strings.Join(items, ",") + `]`)
-		}, func(o *FactoryOptions) { o.RateLimit.Disabled = true })
-		got, err := env.api(t).InUse(context.Background(), all)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) != 120 || !got["c000"] || !got["c119"] {
-			t.Errorf("in use %v", got)
-		}
-		if n := len(env.cloud.recorded()); n != 6*3 {
-			t.Errorf("%d calls, want 18: three batches for each of the six types", n)
-		}
-	})
-}
-
-func TestInUseReadsTheListsOnlyForCertificatesNotYetInUse(t *testing.T) {
-	env := newTestEnv(t, func(_ int, r recordedRequest) (int, string) {
-		body := requestBody(t, r)
-		switch r.Action {
-		case "DescribeDeployedResources":
-			if body["ResourceType"] == "antiddos" {
-				return http.StatusOK, okEnvelope(`"DeployedResources":[{"CertificateId":"ddos","Count":"1","Resources":[]},{"CertificateId":"free","Count":0,"Resources":[]},{"CertificateId":"stranger","Count":1}]`)
-			}
-			return http.StatusOK, okEnvelope(`"DeployedResources":[]`)
-		case "DescribeHostCosInstanceList":
-			// The list shows every bucket: only a bucket serving the certificate counts.
-			return http.StatusOK, okEnvelope(`"TotalCount":2,"InstanceList":[{"Domain":"a.com","Bucket":"b","Region":"r","CertId":"other"},{"Domain":"b.com","Bucket":"b","Region":"r","CertId":"cos"}]`)
-		}
-		return http.StatusOK, okEnvelope(`"TotalCount":0,"InstanceList":[]`)
-	}, nil)
-	got, err := env.api(t).InUse(context.Background(), []string{"ddos", "cos", "free"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := map[string]bool{"ddos": true, "cos": true, "free": false}; !reflect.DeepEqual(got, want) {
-		t.Errorf("in use %v, want %v", got, want)
-	}
-	listed := map[string][]string{}
-	for _, r := range env.cloud.recorded() {
-		if r.Action != "DescribeDeployedResources" {
-			listed[requestBody(t, r)["CertificateId"].(string)] = append(listed[requestBody(t, r)["CertificateId"].(string)], r.Action)
-		}
-	}
-	want := map[string][]string{
-		"cos":  {"DescribeHostTkeInstanceList", "DescribeHostApiGatewayInstanceList", "DescribeHostCosInstanceList"},
-		"free": {"DescribeHostTkeInstanceList", "DescribeHostApiGatewayInstanceList", "DescribeHostCosInstanceList", "DescribeHostVodInstanceList"},
-	}
-	if !reflect.DeepEqual(listed, want) {
-		t.Errorf("lists read %v, want %v", listed, want)
-	}
-}
-
-func TestInUseReturnsTheFirstError(t *testing.T) {
-	env := newTestEnv(t, always(http.StatusOK, errEnvelope("InvalidParameter.ContainsInvalidCertificateId", "bad", "r")), nil)
-	if _, err := env.api(t).InUse(context.Background(), []string{"gone"}); Code(err) != "InvalidParameter.ContainsInvalidCertificateId" {
-		t.Fatalf("got %v", err)
-	}
-	if n := len(env.cloud.recorded()); n != 1 {
-		t.Errorf("%d calls after the error, want 1", n)
-	}
 }
 
 // pagedAnswer answers a paged call with total items in pages of at most the request's Limit,
@@ -218,7 +151,7 @@ func TestPagedCallsReadEveryPage(t *testing.T) {
 		env := newTestEnv(t, pagedAnswer(t, 450, "InstanceList", func(i int) string {
 			return fmt.Sprintf(`{"Domain":%q,"CertId":"c"}`, domain(i))
 		}, false), noLimits)
-		b, err := env.api(t).Bindings(ctx, "cdn", "c")
+		b, err := env.api(t).Bindings(ctx, BindingsQuery{ResourceType: "cdn", CertificateID: "c"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -230,7 +163,7 @@ func TestPagedCallsReadEveryPage(t *testing.T) {
 		env := newTestEnv(t, pagedAnswer(t, 201, "InstanceList", func(i int) string {
 			return fmt.Sprintf(`{"ServiceId":"s","Domain":%q,"CertId":"c"}`, domain(i))
 		}, false), noLimits)
-		b, err := env.api(t).Bindings(ctx, "apigateway", "c")
+		b, err := env.api(t).Bindings(ctx, BindingsQuery{ResourceType: "apigateway", CertificateID: "c"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -267,8 +200,8 @@ func TestPagedCallsReadEveryPage(t *testing.T) {
 
 func TestBindingsSaysWhichTypesItCannotSee(t *testing.T) {
 	env := newTestEnv(t, always(http.StatusOK, okEnvelope("")), nil)
-	for _, rt := range []string{"lighthouse", "tse", "tcb", "nonsense"} {
-		if _, err := env.api(t).Bindings(context.Background(), rt, "cert"); !errors.Is(err, ErrUnobservable) {
+	for _, rt := range []string{"lighthouse", "nonsense"} {
+		if _, err := env.api(t).Bindings(context.Background(), BindingsQuery{ResourceType: rt, CertificateID: "cert"}); !errors.Is(err, ErrUnobservable) {
 			t.Errorf("%s: got %v, want ErrUnobservable", rt, err)
 		}
 	}

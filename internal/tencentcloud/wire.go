@@ -91,18 +91,109 @@ type requestIDResponse struct {
 	RequestId string `json:"RequestId"`
 }
 
-type describeDeployedResourcesRequest struct {
-	CertificateIds []string `json:"CertificateIds"`
-	ResourceType   string   `json:"ResourceType"`
+type modifyCertificateAliasRequest struct {
+	CertificateId string `json:"CertificateId"`
+	Alias         string `json:"Alias"`
 }
 
-type describeDeployedResourcesResponse struct {
-	DeployedResources []struct {
-		CertificateId string   `json:"CertificateId"`
-		Count         flexInt  `json:"Count"`
-		Resources     []string `json:"Resources"`
-	} `json:"DeployedResources"`
+type modifyCertificateProjectRequest struct {
+	CertificateIdList []string `json:"CertificateIdList"`
+	ProjectId         flexInt  `json:"ProjectId"`
+}
+
+type modifyCertificateProjectResponse struct {
+	SuccessCertificates []string `json:"SuccessCertificates"`
+	FailCertificates    []string `json:"FailCertificates"`
+	RequestId           string   `json:"RequestId"`
+}
+
+// deleteCertificateRequest: IsCheckResource true makes the deletion a task that checks the
+// certificate's bindings first.
+type deleteCertificateRequest struct {
+	CertificateId   string `json:"CertificateId"`
+	IsCheckResource bool   `json:"IsCheckResource"`
+}
+
+type deleteCertificateResponse struct {
+	DeleteResult bool    `json:"DeleteResult"`
+	TaskId       *string `json:"TaskId"`
+	RequestId    string  `json:"RequestId"`
+}
+
+// taskIDsRequest names tasks by ID, at most 100.
+type taskIDsRequest struct {
+	TaskIds []string `json:"TaskIds"`
+}
+
+type deleteTaskResultResponse struct {
+	DeleteTaskResult []struct {
+		TaskId string  `json:"TaskId"`
+		CertId string  `json:"CertId"`
+		Status flexInt `json:"Status"`
+		Error  string  `json:"Error"`
+	} `json:"DeleteTaskResult"`
 	RequestId string `json:"RequestId"`
+}
+
+type createBindTaskRequest struct {
+	CertificateIds []string `json:"CertificateIds"`
+	// IsCache 0 starts a new query instead of answering from one up to half an hour old.
+	IsCache int `json:"IsCache"`
+}
+
+type createBindTaskResponse struct {
+	CertTaskIds []struct {
+		CertId string `json:"CertId"`
+		TaskId string `json:"TaskId"`
+	} `json:"CertTaskIds"`
+	RequestId string `json:"RequestId"`
+}
+
+// bindTaskDetailRequest: Limit and Offset are Strings on the wire.
+type bindTaskDetailRequest struct {
+	TaskId        string   `json:"TaskId"`
+	Limit         string   `json:"Limit"`
+	Offset        string   `json:"Offset"`
+	ResourceTypes []string `json:"ResourceTypes,omitempty"`
+	Regions       []string `json:"Regions,omitempty"`
+}
+
+// bindTaskDetailResponse carries the types only the bound-resource query reports.
+type bindTaskDetailResponse struct {
+	Status flexInt `json:"Status"`
+	TSE    []struct {
+		Region       string  `json:"Region"`
+		TotalCount   flexInt `json:"TotalCount"`
+		Error        *string `json:"Error"`
+		InstanceList []struct {
+			GatewayId       string `json:"GatewayId"`
+			CertificateList []struct {
+				Id     string `json:"Id"`
+				CertId string `json:"CertId"`
+			} `json:"CertificateList"`
+		} `json:"InstanceList"`
+	} `json:"TSE"`
+	TCB []struct {
+		Region       string  `json:"Region"`
+		Error        *string `json:"Error"`
+		Environments []struct {
+			Environment struct {
+				ID string `json:"ID"`
+			} `json:"Environment"`
+			AccessService tcbService `json:"AccessService"`
+			HostService   tcbService `json:"HostService"`
+		} `json:"Environments"`
+	} `json:"TCB"`
+	RequestId string `json:"RequestId"`
+}
+
+// tcbService lists a TCB environment's domains; a domain's certificate shows as
+// OldCertificateId.
+type tcbService struct {
+	InstanceList []struct {
+		Domain           string `json:"Domain"`
+		OldCertificateId string `json:"OldCertificateId"`
+	} `json:"InstanceList"`
 }
 
 // instanceListRequest is the request of the DescribeHost*InstanceList calls. IsCache 0 asks

@@ -21,6 +21,7 @@ var actions = map[string]actionFunc{
 	"DescribeCertificateDetail":                    act(describeCertificateDetail),
 	"DescribeCertificates":                         act(describeCertificates),
 	"ModifyCertificateAlias":                       act(modifyCertificateAlias),
+	"ModifyCertificateProject":                     act(modifyCertificateProject),
 	"ModifyCertificatesExpiringNotificationSwitch": act(modifyCertificatesExpiringNotificationSwitch),
 	"DeleteCertificate":                            act(deleteCertificate),
 	"DescribeDeleteCertificatesTaskResult":         act(describeDeleteCertificatesTaskResult),

@@ -119,6 +119,9 @@ func checkCertificateExist(s *Simulator, _ *call, p *checkCertificateExistParams
 // status is the certificate status code: uploaded certificates are issued
 // (1) until they expire (3).
 func (c *certificate) status(now time.Time) int {
+	if c.Status != nil {
+		return *c.Status
+	}
 	if now.After(c.Info.NotAfter) {
 		return 3
 	}
@@ -126,7 +129,10 @@ func (c *certificate) status(now time.Time) int {
 }
 
 func statusName(status int) string {
-	if status == 3 {
+	switch status {
+	case 0:
+		return "审核中"
+	case 3:
 		return "已过期"
 	}
 	return "证书已颁发"
@@ -424,6 +430,34 @@ func modifyCertificateAlias(s *Simulator, _ *call, p *modifyCertificateAliasPara
 	}
 	cert.Alias = p.Alias
 	return map[string]any{"CertificateId": cert.ID}, nil
+}
+
+type modifyCertificateProjectParams struct {
+	CertificateIdList []string `json:"CertificateIdList" required:"true"`
+	ProjectId         flexInt  `json:"ProjectId" required:"true"`
+}
+
+// modifyCertificateProject moves up to 100 certificates to a project. The
+// reference names the action only (§1.12); its SDK gives the fields. Unknown
+// IDs are listed in FailCertificates rather than failing the batch.
+func modifyCertificateProject(s *Simulator, _ *call, p *modifyCertificateProjectParams) (any, *apiError) {
+	if len(p.CertificateIdList) == 0 || len(p.CertificateIdList) > 100 {
+		return nil, errorf(CodeInvalidParameter, "CertificateIdList must list 1 to 100 certificate IDs.")
+	}
+	if p.ProjectId.Value < 0 {
+		return nil, errorf(CodeInvalidParameterValue, "ProjectId must not be negative.")
+	}
+	success, fail := []string{}, []string{}
+	for _, id := range p.CertificateIdList {
+		cert := s.st.certificate(id)
+		if cert == nil {
+			fail = append(fail, id)
+			continue
+		}
+		cert.ProjectID = p.ProjectId.Value
+		success = append(success, id)
+	}
+	return map[string]any{"SuccessCertificates": success, "FailCertificates": fail}, nil
 }
 
 type modifyExpiringNotificationParams struct {

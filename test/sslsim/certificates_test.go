@@ -232,3 +232,43 @@ func TestExpiringNotificationSwitchIsRecorded(t *testing.T) {
 	wantCode(t, e.call("ModifyCertificatesExpiringNotificationSwitch", map[string]any{"CertificateIds": tooMany, "SwitchStatus": 0}), CodeCertificatesNumberExceeded)
 	wantCode(t, e.call("ModifyCertificatesExpiringNotificationSwitch", map[string]any{"CertificateIds": []string{"nope1234"}, "SwitchStatus": 0}), CodeCertificateNotFound)
 }
+
+func TestModifyCertificateProjectMovesKnownCertificates(t *testing.T) {
+	e := newEnv(t, nil)
+	id := e.upload(leaf(t, "a.example.com"))
+	var out struct{ SuccessCertificates, FailCertificates []string }
+	e.mustCall("", "ModifyCertificateProject", map[string]any{"CertificateIdList": []string{id, "missing1"}, "ProjectId": 7}, &out)
+	if len(out.SuccessCertificates) != 1 || out.SuccessCertificates[0] != id || len(out.FailCertificates) != 1 || out.FailCertificates[0] != "missing1" {
+		t.Fatalf("answer %+v", out)
+	}
+	if got := e.sim.Certificates()[0].ProjectID; got != 7 {
+		t.Fatalf("project %d, want 7", got)
+	}
+	wantCode(t, e.call("ModifyCertificateProject", map[string]any{"CertificateIdList": []string{id}}), CodeMissingParameter)
+	wantCode(t, e.call("ModifyCertificateProject", map[string]any{"CertificateIdList": []string{}, "ProjectId": 1}), CodeInvalidParameter)
+}
+
+func TestSetCertificateStatusShowsInTheDetail(t *testing.T) {
+	e := newEnv(t, nil)
+	id := e.upload(leaf(t, "a.example.com"))
+	status := func() int {
+		var out struct{ Status int }
+		e.mustCall("", "DescribeCertificateDetail", map[string]string{"CertificateId": id}, &out)
+		return out.Status
+	}
+	if err := e.sim.SetCertificateStatus(id, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := status(); got != 0 {
+		t.Fatalf("status %d, want 0 (under review)", got)
+	}
+	if err := e.sim.SetCertificateStatus(id, -1); err != nil {
+		t.Fatal(err)
+	}
+	if got := status(); got != 1 {
+		t.Fatalf("status %d, want 1 (issued) again", got)
+	}
+	if err := e.sim.SetCertificateStatus("missing1", 0); err == nil {
+		t.Fatal("a missing certificate got a status")
+	}
+}

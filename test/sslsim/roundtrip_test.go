@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -106,6 +107,10 @@ func rtInventory() *sslsim.Inventory {
 		APIGateway: []sslsim.APIGatewayService{{ID: "service-1", Name: "api", Region: "ap-guangzhou", Domains: []sslsim.APIGatewayDomain{{Domain: "gw.example.com"}}}},
 		DDoS:       []sslsim.DDoSInstance{{ID: "bgpip-1", Rules: []sslsim.DDoSRule{{Domain: "ddos.example.com", Port: 443}}}},
 		Lighthouse: []sslsim.LighthouseInstance{{ID: "lhins-1", Name: "blog", Region: "ap-shanghai", Domains: []sslsim.LighthouseDomain{{Domain: "lh.example.com"}}}},
+		TSE: []sslsim.TSEGateway{{ID: "gateway-1", Name: "gw", Region: "ap-guangzhou",
+			Certificates: []sslsim.TSECertificate{{ID: "tse-cert-1", Name: "tls", BindDomains: []string{"tse.example.com"}}}}},
+		TCB: []sslsim.TCBEnvironment{{ID: "env-1", Name: "site", Region: "ap-shanghai",
+			Domains: []sslsim.TCBDomain{{Type: "AccessService", Domain: "tcb.example.com"}, {Type: "HostService", Domain: "host.example.com"}}}},
 	}
 }
 
@@ -199,14 +204,35 @@ func TestRoundTripCertificateVerbs(t *testing.T) {
 	}
 	other := rtLeaf(t)
 	free := ok(rt.api.Upload(ctx, tencentcloud.UploadInput{CertificatePEM: string(other.FullChainPEM), PrivateKeyPEM: string(other.KeyPEM)}))(t).CertificateID
-	inUse := ok(rt.api.InUse(ctx, []string{up.CertificateID, free}))(t)
-	if !inUse[up.CertificateID] || inUse[free] {
-		t.Fatalf("in use = %v", inUse)
-	}
-	if err := rt.api.Delete(ctx, free); err != nil {
+	if err := rt.api.ModifyAlias(ctx, free, "renamed"); err != nil {
 		t.Fatal(err)
 	}
-	_, err := rt.api.Describe(ctx, free)
+	if err := rt.api.ModifyProject(ctx, free, 3); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rt.sim.Certificates() {
+		if c.ID == free && (c.Alias != "renamed" || c.ProjectID != 3) {
+			t.Fatalf("after the modifications %+v", c)
+		}
+	}
+	wantErrCode(t, rt.api.ModifyProject(ctx, "missing1", 3), "FailedOperation")
+
+	// Deletion is a task that checks the bindings first: the bound certificate is kept.
+	boundTask := ok(rt.api.Delete(ctx, up.CertificateID))(t)
+	freeTask := ok(rt.api.Delete(ctx, free))(t)
+	if r := ok(rt.api.DeleteResult(ctx, freeTask))(t); r.Status != tencentcloud.DeleteRunning || r.CertificateID != free {
+		t.Fatalf("a new delete task = %+v, want running", r)
+	}
+	rt.clock.Advance(time.Minute)
+	if r := ok(rt.api.DeleteResult(ctx, boundTask))(t); r.Status != tencentcloud.DeleteStillBound || r.Message == "" {
+		t.Fatalf("deleting a bound certificate = %+v, want still bound", r)
+	}
+	if r := ok(rt.api.DeleteResult(ctx, freeTask))(t); r.Status != tencentcloud.DeleteDone {
+		t.Fatalf("deleting a free certificate = %+v, want done", r)
+	}
+	_, err := rt.api.DeleteResult(ctx, "999999")
+	wantErrCode(t, err, "FailedOperation")
+	_, err = rt.api.Describe(ctx, free)
 	wantErrCode(t, err, tencentcloud.CodeCertificateNotFound)
 	if !tencentcloud.IsNotFound(err) {
 		t.Fatalf("a missing certificate is classified %s", tencentcloud.Classify(err))
@@ -359,27 +385,64 @@ func TestRoundTripBindings(t *testing.T) {
 		}
 	}
 	for _, b := range bound {
-		got := ok(rt.api.Bindings(ctx, b[0], cert))(t)
+		got := ok(rt.api.Bindings(ctx, tencentcloud.BindingsQuery{ResourceType: b[0], CertificateID: cert, Region: "ap-guangzhou"}))(t)
 		if got.Serving[tencentcloud.TargetKey(b[0], b[1])] != cert || got.RequestID == "" {
 			t.Errorf("%s bindings %v lack %s", b[0], got.Serving, b[1])
 		}
 	}
-	if _, err := rt.api.Bindings(ctx, "lighthouse", cert); !errors.Is(err, tencentcloud.ErrUnobservable) {
+	if _, err := rt.api.Bindings(ctx, tencentcloud.BindingsQuery{ResourceType: "lighthouse", CertificateID: cert}); !errors.Is(err, tencentcloud.ErrUnobservable) {
 		t.Errorf("lighthouse: %v, want ErrUnobservable", err)
 	}
-	for _, b := range bound {
-		if err := rt.sim.Bind(b[0], b[1], ""); err != nil {
+
+	// tse and tcb are reported only by the bound-resource query, a task.
+	for _, b := range [][2]string{{"tse", "gateway-1|tse-cert-1"}, {"tcb", "HostService|ap-shanghai|env-1|host.example.com"}} {
+		if err := rt.sim.Bind(b[0], b[1], cert); err != nil {
 			t.Fatal(err)
 		}
-		if b[0] == "vod" {
-			// vod is seen only through its instance list.
-			if inUse := ok(rt.api.InUse(ctx, []string{cert}))(t); !inUse[cert] {
-				t.Fatal("a certificate bound only to vod is not in use")
-			}
-		}
 	}
-	if inUse := ok(rt.api.InUse(ctx, []string{cert}))(t); inUse[cert] {
-		t.Fatal("an unbound certificate is in use")
+	started := ok(rt.api.Bindings(ctx, tencentcloud.BindingsQuery{ResourceType: "tse", CertificateID: cert, Region: "ap-guangzhou"}))(t)
+	if !started.Pending || started.TaskID == "" {
+		t.Fatalf("a new query = %+v, want pending with a task", started)
+	}
+	tcb := tencentcloud.BindingsQuery{ResourceType: "tcb", CertificateID: cert, Region: "ap-shanghai", TaskID: started.TaskID}
+	if running := ok(rt.api.Bindings(ctx, tcb))(t); !running.Pending {
+		t.Fatalf("a running query = %+v, want pending", running)
+	}
+	rt.settle()
+	got := ok(rt.api.Bindings(ctx, tcb))(t)
+	want := map[string]string{tencentcloud.TargetKey("tcb", "HostService|ap-shanghai|env-1|host.example.com"): cert}
+	if got.Pending || !reflect.DeepEqual(got.Serving, want) {
+		t.Fatalf("tcb bindings %+v, want %v", got, want)
+	}
+	tse := ok(rt.api.Bindings(ctx, tencentcloud.BindingsQuery{ResourceType: "tse", CertificateID: cert, Region: "ap-guangzhou", TaskID: started.TaskID}))(t)
+	if tse.Serving[tencentcloud.TargetKey("tse", "gateway-1|tse-cert-1")] != cert || len(tse.Serving) != 1 {
+		t.Fatalf("tse bindings %+v", tse)
+	}
+	other := ok(rt.api.Bindings(ctx, tencentcloud.BindingsQuery{ResourceType: "tse", CertificateID: cert, Region: "ap-shanghai", TaskID: started.TaskID}))(t)
+	if len(other.Serving) != 0 {
+		t.Fatalf("tse bindings of another region %+v", other)
+	}
+	_, err := rt.api.Bindings(ctx, tencentcloud.BindingsQuery{ResourceType: "tse", CertificateID: cert, TaskID: "999999"})
+	wantErrCode(t, err, "FailedOperation.CertificateSyncTaskIdInvalid")
+}
+
+func TestRoundTripBindingsAreRegional(t *testing.T) {
+	ctx := context.Background()
+	rt := newRoundTrip(t, func(o *sslsim.Options) {
+		o.Inventory.CLB = append(o.Inventory.CLB, sslsim.LoadBalancer{ID: "lb-sh", Name: "sh", Region: "ap-shanghai",
+			Listeners: []sslsim.Listener{{ID: "lbl-sh", Name: "https", Protocol: "HTTPS",
+				Rules: []sslsim.Rule{{LocationID: "loc-sh", Domain: "sh.example.com", URL: "/"}}}}})
+	}, nil)
+	c := rtLeaf(t)
+	cert := ok(rt.api.Upload(ctx, tencentcloud.UploadInput{CertificatePEM: string(c.FullChainPEM), PrivateKeyPEM: string(c.KeyPEM)}))(t).CertificateID
+	if err := rt.sim.Bind("clb", "lb-sh|lbl-sh", cert); err != nil {
+		t.Fatal(err)
+	}
+	for region, want := range map[string]string{"ap-shanghai": cert, "ap-guangzhou": ""} {
+		got := ok(rt.api.Bindings(ctx, tencentcloud.BindingsQuery{ResourceType: "clb", CertificateID: cert, Region: region}))(t)
+		if got.Serving["lb-sh|lbl-sh"] != want {
+			t.Errorf("asked in %s: %v, want the Shanghai listener serving %q", region, got.Serving, want)
+		}
 	}
 }
 

@@ -194,6 +194,24 @@ func (s *Simulator) ResetCalls() {
 // ErrUnknownTarget is returned by Bind for a target not in the inventory.
 var ErrUnknownTarget = errors.New("sslsim: unknown target")
 
+// SetCertificateStatus gives a certificate a lifecycle status (§4.1), such as 0 (under review)
+// for a certificate bought rather than uploaded; a negative status returns it to the status
+// its validity gives (1 issued, 3 expired).
+func (s *Simulator) SetCertificateStatus(id string, status int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.st.certificate(id)
+	if c == nil {
+		return fmt.Errorf("sslsim: no certificate %q", id)
+	}
+	c.Status = nil
+	if status >= 0 {
+		c.Status = &status
+	}
+	s.persist()
+	return nil
+}
+
 // Bind sets the certificate a target serves out of band, like a change
 // made in the console; an empty certificateID unbinds it. The target is in
 // InstanceIdList form, e.g. "lb-1|lbl-1" or "lb-1|lbl-2|a.example.com"

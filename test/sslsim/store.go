@@ -49,6 +49,8 @@ type certificate struct {
 	AllowDownload  bool      `json:"allowDownload,omitempty"`
 	InsertTime     time.Time `json:"insertTime"`
 	Info           certInfo  `json:"info"`
+	// Status, when set, replaces the status derived from the validity (SetCertificateStatus).
+	Status *int `json:"status,omitempty"`
 }
 
 // certContent is a certificate's replaceable content (UploadUpdateCertificateInstance).

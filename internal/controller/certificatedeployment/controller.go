@@ -86,11 +86,15 @@ type run struct {
 	// certID is the certificate the targets should serve; certWait says why it is not known.
 	certID   string
 	certWait error
+	// dnsNames are the names the certificate covers, when its TencentCertificate publishes them.
+	dnsNames []string
 	creds    *sslv1alpha1.LocalObjectReference
 	// ids are the rendered targets, in spec order.
 	ids []string
 	// suspended skips all API calls.
 	suspended bool
+	// requeue asks for an earlier look than the next resync, for work that is not an error.
+	requeue time.Duration
 	// events are emitted once, when the reconcile ends.
 	events reconcile.Events
 }
@@ -167,6 +171,9 @@ func (r *Reconciler) finish(ctx context.Context, base *sslv1alpha1.CertificateDe
 		}
 		if err == nil || reconcile.As(err).Severity == reconcile.Degraded {
 			result.RequeueAfter = r.nextLook(obj)
+			if run.requeue > 0 && run.requeue < result.RequeueAfter {
+				result.RequeueAfter = run.requeue
+			}
 		}
 	}
 	st.Counts = countTargets(st.Targets)

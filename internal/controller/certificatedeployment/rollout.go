@@ -2,7 +2,6 @@ package certificatedeployment
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -47,6 +46,9 @@ func (r *Reconciler) reconcileRollout(ctx context.Context, run *run) error {
 		}
 		return reconcile.NewDegraded(sslv1alpha1.ReasonDeployFailed, "The deployment of certificate "+want+" failed; see status.targets", 0)
 	}
+	if err := checkDomains(run); err != nil {
+		return err
+	}
 	if st.CertificateID == want && allServing(st.Targets) && !driftDue {
 		return nil
 	}
@@ -62,23 +64,29 @@ func (r *Reconciler) reconcileRollout(ctx context.Context, run *run) error {
 		return err
 	}
 	rt := obj.Spec.ResourceType
-	observed, err := api.Bindings(ctx, string(rt), want)
-	if err != nil && !errors.Is(err, tencentcloud.ErrUnobservable) {
-		return reconcile.Cloud("list the "+string(rt)+" resources", err, 0)
+	observed, err := r.observe(ctx, run, api, want)
+	if err != nil {
+		return err
 	}
-	observable := err == nil
-	if driftDue && observable {
+	if observed.pending {
+		after := reconcile.PollDelay(r.Clock, st.BindingsQuery.StartTime, r.Options.PollInterval, r.Options.MaxPollInterval)
+		if st.CertificateID == want && allServing(st.Targets) {
+			// A drift check of a Ready object: it stays Ready while Tencent looks.
+			run.requeue = after
+			return nil
+		}
+		return reconcile.NewProgressing(sslv1alpha1.ReasonDeployInProgress, fmt.Sprintf(
+			"Asking Tencent Cloud which %s targets serve certificate %s (query task %s)", rt, want, st.BindingsQuery.TaskID), after)
+	}
+	if driftDue && observed.bound != nil {
 		st.LastDriftCheckTime = reconcile.Now(r.Clock)
 	}
-	var bound map[string]string
-	if observable {
-		bound = observed.Serving
-	}
+	bound := observed.bound
 	p := plan(string(rt), run.ids, st.Targets, st.CertificateID, want, bound)
 	r.applyPlan(run, p)
 	if len(p.drifted) > 0 {
 		run.events.Add(true, sslv1alpha1.ReasonDriftDetected, "Targets no longer serve certificate %s and are redeployed: %s (RequestId %s)",
-			want, strings.Join(p.drifted, ", "), observed.RequestID)
+			want, strings.Join(p.drifted, ", "), observed.requestID)
 	}
 	if len(p.pending) == 0 {
 		st.CertificateID, st.FailedCertificateID = want, ""
@@ -181,23 +189,40 @@ func (r *Reconciler) deploy(ctx context.Context, run *run, api tencentcloud.API,
 // certificate, because an earlier task whose answer was lost has finished, is refused as
 // "already deployed": that is success, found by looking again with fresh data.
 func (r *Reconciler) refused(ctx context.Context, run *run, api tencentcloud.API, pending []string, o *reconcile.Outcome) error {
-	rt := string(run.obj.Spec.ResourceType)
-	if observed, err := api.Bindings(ctx, rt, run.certID); err == nil {
-		p := plan(rt, run.ids, run.obj.Status.Targets, run.obj.Status.CertificateID, run.certID, observed.Serving)
-		if len(p.pending) < len(pending) {
-			r.applyPlan(run, p)
-			if len(p.pending) == 0 {
-				run.obj.Status.CertificateID, run.obj.Status.FailedCertificateID = run.certID, ""
-				return nil
-			}
-			return reconcile.NewProgressing(sslv1alpha1.ReasonDeployInProgress, "Targets were found serving the certificate; planning again", r.Options.PollInterval)
-		}
+	if resolved, err := r.lookAgain(ctx, run, api, pending); resolved || err != nil {
+		return err
 	}
 	o.Reason = sslv1alpha1.ReasonDeployRefused
 	// Like a failed deployment, a refused one is not tried again until something changes.
 	run.obj.Status.FailedCertificateID = run.certID
 	run.events.Add(true, o.Reason, "%s%s", o.Message, reconcile.CloudDetails(o.Cause))
 	return o
+}
+
+// lookAgain reads the targets again after a refusal and plans anew when some of the pending
+// ones serve the certificate now, reporting whether that explains the refusal. Only a
+// synchronous list can look again at once; the bound-resource query of tse and tcb already
+// answered this rollout's plan.
+func (r *Reconciler) lookAgain(ctx context.Context, run *run, api tencentcloud.API, pending []string) (bool, error) {
+	rt := run.obj.Spec.ResourceType
+	if rt.Traits().ObservedByTask {
+		return false, nil
+	}
+	q := tencentcloud.BindingsQuery{ResourceType: string(rt), CertificateID: run.certID, Region: string(run.obj.Spec.Region)}
+	observed, err := api.Bindings(ctx, q)
+	if err != nil {
+		return false, nil
+	}
+	p := plan(string(rt), run.ids, run.obj.Status.Targets, run.obj.Status.CertificateID, run.certID, observed.Serving)
+	if len(p.pending) == len(pending) {
+		return false, nil
+	}
+	r.applyPlan(run, p)
+	if len(p.pending) == 0 {
+		run.obj.Status.CertificateID, run.obj.Status.FailedCertificateID = run.certID, ""
+		return true, nil
+	}
+	return true, reconcile.NewProgressing(sslv1alpha1.ReasonDeployInProgress, "Targets were found serving the certificate; planning again", r.Options.PollInterval)
 }
 
 func allServing(ts []sslv1alpha1.TargetStatus) bool {

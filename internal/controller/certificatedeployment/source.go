@@ -49,7 +49,7 @@ func (r *Reconciler) reconcileSource(ctx context.Context, run *run) error {
 		run.certWait = reconcile.NewWaiting(sslv1alpha1.ReasonCertificateNotReady,
 			fmt.Sprintf("The certificate %s of TencentCertificate %q has expired", st.CertificateID, name), r.Options.ResyncInterval)
 	default:
-		run.certID = st.CertificateID
+		run.certID, run.dnsNames = st.CertificateID, st.DNSNames
 	}
 	return nil
 }

@@ -72,7 +72,7 @@ func (r *Reconciler) reconcileCoverage(_ context.Context, run *reconcileRun) err
 		if st := domainStatus(run.obj, ref); host == "" && st != nil {
 			host = st.URLDomain
 		}
-		if host != "" && !covered(names, host) {
+		if host != "" && !certs.Covers(names, host) {
 			return notCovered(host, names)
 		}
 	}
@@ -188,7 +188,7 @@ func (r *Reconciler) bindDomain(ctx context.Context, run *reconcileRun, ref sslv
 		ds.Fingerprint, ds.LastBindTime = prev.Fingerprint, prev.LastBindTime
 	}
 	// A domain named by ID is checked once its name is known, still before any bind.
-	if names := b.DNSNames(); !covered(names, d.URLDomain) {
+	if names := b.DNSNames(); !certs.Covers(names, d.URLDomain) {
 		return ds, notCovered(d.URLDomain, names)
 	}
 	served, err := api.DomainCertificate(ctx, d)
@@ -342,24 +342,6 @@ func mergeDomains(old, updated []sslv1alpha1.APIGDomainStatus) []sslv1alpha1.API
 		}
 	}
 	return out
-}
-
-// covered reports whether one of the certificate's names covers host: the same name, or a
-// wildcard for exactly its first label.
-func covered(names []string, host string) bool {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	for _, n := range names {
-		n = strings.ToLower(n)
-		if n == host {
-			return true
-		}
-		if suffix, ok := strings.CutPrefix(n, "*."); ok {
-			if label, rest, found := strings.Cut(host, "."); found && label != "" && label != "*" && rest == suffix {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // sameSerial compares serial numbers in any hex notation: case, colons and leading zeros

@@ -36,7 +36,7 @@ func (r *Reconciler) oldCertificatesStep(ctx context.Context, run *run) error {
 		if mute && !h.NotificationsMuted {
 			toMute = append(toMute, h.CertificateID)
 		}
-		if del && (h.LastDeleteAttempt == nil || r.Clock.Since(h.LastDeleteAttempt.Time) >= r.Options.OldCertificateRecheck) {
+		if del && (h.DeleteTaskID != "" || h.LastDeleteAttempt == nil || r.Clock.Since(h.LastDeleteAttempt.Time) >= r.Options.OldCertificateRecheck) {
 			toDelete = append(toDelete, h.CertificateID)
 		}
 	}
@@ -63,7 +63,10 @@ func (r *Reconciler) oldCertificatesStep(ctx context.Context, run *run) error {
 	if len(toDelete) == 0 {
 		return nil
 	}
-	res, err := r.deleteUnbound(ctx, api, run, toDelete)
+	res, err := r.deleteUnbound(ctx, api, run, toDelete, historyTask(history))
+	if len(res.pending) > 0 && (run.requeue == 0 || r.Options.PollInterval < run.requeue) {
+		run.requeue = r.Options.PollInterval
+	}
 	for i := range history {
 		h := &history[i]
 		switch {
@@ -81,66 +84,16 @@ func (r *Reconciler) oldCertificatesStep(ctx context.Context, run *run) error {
 	return err
 }
 
-// deletion is what deleteUnbound did with each certificate.
-type deletion struct {
-	// deleted are gone, whoever deleted them; kept are owned by another uploader; bound are
-	// still in use and looked at again later.
-	deleted, kept, bound []string
-}
-
-// deleteUnbound deletes those of ids that this object owns and that nothing is bound to. A
-// certificate that no longer exists counts as deleted: a lost answer to an earlier delete, or a
-// deletion in the console, is a fact, not an error. Existence is checked first, so that one
-// gone certificate never fails the check of the others.
-func (r *Reconciler) deleteUnbound(ctx context.Context, api tencentcloud.API, run *run, ids []string) (deletion, error) {
-	var res deletion
-	var candidates []string
-	for _, id := range ids {
-		tags, found, err := api.Tags(ctx, id)
-		switch {
-		case err != nil:
-			return res, reconcile.Cloud("look up certificate "+id, err, 0)
-		case !found:
-			res.deleted = append(res.deleted, id)
-			run.events.Add(false, sslv1alpha1.ReasonOldCertificateDeleted, "Certificate %s no longer exists in Tencent Cloud", id)
-		case tags[sslv1alpha1.TagNamespace] != run.obj.Namespace || tags[sslv1alpha1.TagName] != run.obj.Name:
-			// Uploaded by someone else, and only shared with us because the content is the same.
-			res.kept = append(res.kept, id)
-			run.events.Add(false, sslv1alpha1.ReasonOldCertificateKept, "Kept certificate %s: it was uploaded by someone else", id)
-		default:
-			candidates = append(candidates, id)
+// historyTask returns where a superseded certificate's delete task lives.
+func historyTask(history []sslv1alpha1.CertificateHistoryEntry) func(string) *string {
+	return func(id string) *string {
+		for i := range history {
+			if history[i].CertificateID == id {
+				return &history[i].DeleteTaskID
+			}
 		}
+		return new(string)
 	}
-	if len(candidates) == 0 {
-		return res, nil
-	}
-	inUse, err := api.InUse(ctx, candidates)
-	if err != nil {
-		// A certificate deleted since the lookup fails the whole batch; the next attempt's
-		// lookup drops it, so this is worth a retry, never a stall.
-		return res, &reconcile.Outcome{Severity: reconcile.Transient, Reason: sslv1alpha1.ReasonAPIError,
-			Message: "Failed to check which resources use the certificates: " + tencentcloud.Code(err), Cause: err}
-	}
-	for _, id := range candidates {
-		if inUse[id] {
-			res.bound = append(res.bound, id)
-			continue
-		}
-		if err := reconcile.Fresh(r.APIReader, run.obj)(ctx); err != nil {
-			return res, err
-		}
-		err := api.Delete(ctx, id)
-		switch {
-		case err == nil, tencentcloud.IsNotFound(err):
-			res.deleted = append(res.deleted, id)
-			run.events.Add(false, sslv1alpha1.ReasonOldCertificateDeleted, "Deleted certificate %s", id)
-		case tencentcloud.IsStillBound(err):
-			res.bound = append(res.bound, id)
-		default:
-			return res, reconcile.Cloud("delete certificate "+id, err, 0)
-		}
-	}
-	return res, nil
 }
 
 // reconcileDelete deletes the uploaded certificates under deletionPolicy Delete, then releases
@@ -163,8 +116,16 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, run *run) error {
 			}
 		}
 	}
-	remaining, cause := r.cleanup(ctx, run, ids)
+	remaining, pending, cause := r.cleanup(ctx, run, ids)
+	if pending && cause == nil {
+		// Tasks still run; only a finished attempt counts.
+		return reconcile.NewProgressing(sslv1alpha1.ReasonCleanupBlocked,
+			"Tencent Cloud is checking that nothing uses certificates "+strings.Join(remaining, ", ")+" before deleting them", r.Options.PollInterval)
+	}
 	if len(remaining) > 0 {
+		if cause == nil {
+			cause = fmt.Errorf("still bound to cloud resources")
+		}
 		obj.Status.CleanupAttempts++
 		if obj.Status.CleanupAttempts < r.Options.CleanupAttempts {
 			backoff := r.Options.CleanupBackoff << (obj.Status.CleanupAttempts - 1)
@@ -177,22 +138,28 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, run *run) error {
 	return reconcile.PatchMetadata(ctx, r.Client, obj, func(o client.Object) { controllerutil.RemoveFinalizer(o, sslv1alpha1.Finalizer) })
 }
 
-// cleanup deletes what it can of ids and returns the rest with the reason.
-func (r *Reconciler) cleanup(ctx context.Context, run *run, ids []string) ([]string, error) {
+// cleanup advances the deletion of ids and returns those not deleted yet, whether delete tasks
+// still run, and the reason for the rest. The current certificate's task lives in
+// status.deleteTaskId, a superseded one's in its history entry.
+func (r *Reconciler) cleanup(ctx context.Context, run *run, ids []string) ([]string, bool, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return nil, false, nil
 	}
 	api, err := r.cloud(ctx, run)
 	if err != nil {
-		return ids, err
+		return ids, false, err
 	}
-	res, err := r.deleteUnbound(ctx, api, run, ids)
+	st := &run.obj.Status
+	history := historyTask(st.History)
+	res, err := r.deleteUnbound(ctx, api, run, ids, func(id string) *string {
+		if id == st.CertificateID {
+			return &st.DeleteTaskID
+		}
+		return history(id)
+	})
 	done := append(res.deleted, res.kept...)
 	remaining := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return slices.Contains(done, id) })
-	if err == nil && len(remaining) > 0 {
-		err = fmt.Errorf("still bound to cloud resources")
-	}
-	return remaining, err
+	return remaining, len(res.pending) > 0, err
 }
 
 func reasonOf(err error) string {

@@ -122,6 +122,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		r.reconcileSource,
 		r.reconcileFinalizer,
 		r.reconcileUpload,
+		r.reconcileMetadata,
 	} {
 		if err := step(ctx, rn); err != nil {
 			return ctrl.Result{}, err

@@ -72,15 +72,17 @@ func (r *Reconciler) updateStep(ctx context.Context, run *run) error {
 	if err != nil {
 		return err
 	}
+	if u.Phase == sslv1alpha1.RecordCreating && u.BindingsQuery != nil {
+		// Confirming an earlier "nothing to update".
+		return r.confirmNothingBound(ctx, run, api, u)
+	}
 	m := records.Machine{Clock: r.Clock, PollInterval: r.Options.PollInterval, MaxPollInterval: r.Options.MaxPollInterval, Fresh: reconcile.Fresh(r.APIReader, run.obj)}
 	step, err := m.Advance(ctx, api, u, tencentcloud.RecordRef{Kind: tencentcloud.RecordUpdate}, newUpdateTask(obj, u), policy)
 	run.events = append(run.events, step.Notes...)
 	var vanished *records.Vanished
 	switch {
 	case tencentcloud.IsNothingToUpdate(err):
-		// Nothing is bound to the old certificate in these types and regions.
-		u.Phase, u.CompletionTime = sslv1alpha1.RecordSucceeded, reconcile.Now(r.Clock)
-		return nil
+		return r.confirmNothingBound(ctx, run, api, u)
 	case errors.As(err, &vanished):
 		// Tencent Cloud forgot the record: start over; resources already switched are not
 		// bound to the old certificate any more and are left alone.

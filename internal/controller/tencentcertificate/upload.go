@@ -8,6 +8,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
@@ -74,6 +75,11 @@ func (r *Reconciler) reconcileUpload(ctx context.Context, run *run) error {
 	st.NotAfter = &metav1.Time{Time: b.NotAfter()}
 	st.DNSNames = b.DNSNames()
 	st.LastUploadTime = reconcile.Now(r.Clock)
+	// Existing content keeps the alias and project it was uploaded with.
+	st.Alias, st.ProjectID = "", nil
+	if !up.Existing {
+		st.Alias, st.ProjectID = alias(run.obj), new(ptr.Deref(run.obj.Spec.ProjectID, 0))
+	}
 	note := fmt.Sprintf("Uploaded certificate %s for %v", id, st.DNSNames)
 	if previous != "" && previous != id {
 		note = fmt.Sprintf("Uploaded certificate %s, replacing %s", id, previous)
@@ -90,7 +96,7 @@ func (r *Reconciler) reconcileAdopt(ctx context.Context, run *run) error {
 	st := &obj.Status
 	if st.CertificateID == obj.Spec.CertificateID && st.ObservedGeneration == obj.Generation &&
 		st.LastHandledReconcileAt == obj.Annotations[sslv1alpha1.ReconcileRequestAnnotation] {
-		return nil
+		return r.adoptedExpired(st)
 	}
 	api, err := r.cloud(ctx, run)
 	if err != nil {
@@ -102,6 +108,9 @@ func (r *Reconciler) reconcileAdopt(ctx context.Context, run *run) error {
 			return reconcile.NewTerminal(sslv1alpha1.ReasonCertificateNotFound, fmt.Sprintf("Certificate %s does not exist in Tencent Cloud", obj.Spec.CertificateID))
 		}
 		return reconcile.Cloud("describe the adopted certificate", err, 0)
+	}
+	if err := r.adoptable(d); err != nil {
+		return err
 	}
 	st.CertificateID = obj.Spec.CertificateID
 	st.NotBefore, st.NotAfter = metaTime(d.NotBefore), metaTime(d.NotAfter)

@@ -19,18 +19,20 @@ var ErrNotProgrammed = errors.New("fake: verb not programmed")
 
 // Verb names, as recorded in Call.Verb.
 const (
-	VerbUpload      = "Upload"
-	VerbDescribe    = "Describe"
-	VerbTags        = "Tags"
-	VerbMuteExpiry  = "MuteExpiry"
-	VerbDelete      = "Delete"
-	VerbInUse       = "InUse"
-	VerbBindings    = "Bindings"
-	VerbStartDeploy = "StartDeploy"
-	VerbStartUpdate = "StartUpdate"
-	VerbRecord      = "Record"
-	VerbRetry       = "Retry"
-	VerbRollback    = "Rollback"
+	VerbUpload        = "Upload"
+	VerbDescribe      = "Describe"
+	VerbTags          = "Tags"
+	VerbMuteExpiry    = "MuteExpiry"
+	VerbModifyAlias   = "ModifyAlias"
+	VerbModifyProject = "ModifyProject"
+	VerbDelete        = "Delete"
+	VerbDeleteResult  = "DeleteResult"
+	VerbBindings      = "Bindings"
+	VerbStartDeploy   = "StartDeploy"
+	VerbStartUpdate   = "StartUpdate"
+	VerbRecord        = "Record"
+	VerbRetry         = "Retry"
+	VerbRollback      = "Rollback"
 )
 
 // Call is one recorded call: the verb and its arguments after the context.
@@ -42,18 +44,20 @@ type Call struct {
 // Client is a programmable tencentcloud.API. Program it with the Fn fields or the With
 // helpers before the code under test runs, or through the helpers while it runs.
 type Client struct {
-	UploadFn      func(ctx context.Context, in tencentcloud.UploadInput) (tencentcloud.Uploaded, error)
-	DescribeFn    func(ctx context.Context, certificateID string) (tencentcloud.Certificate, error)
-	TagsFn        func(ctx context.Context, certificateID string) (map[string]string, bool, error)
-	MuteExpiryFn  func(ctx context.Context, certificateIDs []string) error
-	DeleteFn      func(ctx context.Context, certificateID string) error
-	InUseFn       func(ctx context.Context, certificateIDs []string) (map[string]bool, error)
-	BindingsFn    func(ctx context.Context, resourceType, certificateID string) (tencentcloud.Bindings, error)
-	StartDeployFn func(ctx context.Context, in tencentcloud.DeployInput) (tencentcloud.Task, error)
-	StartUpdateFn func(ctx context.Context, in tencentcloud.UpdateInput) (tencentcloud.Task, error)
-	RecordFn      func(ctx context.Context, ref tencentcloud.RecordRef) (tencentcloud.Record, error)
-	RetryFn       func(ctx context.Context, ref tencentcloud.RecordRef) (string, error)
-	RollbackFn    func(ctx context.Context, ref tencentcloud.RecordRef) (tencentcloud.Task, error)
+	UploadFn        func(ctx context.Context, in tencentcloud.UploadInput) (tencentcloud.Uploaded, error)
+	DescribeFn      func(ctx context.Context, certificateID string) (tencentcloud.Certificate, error)
+	TagsFn          func(ctx context.Context, certificateID string) (map[string]string, bool, error)
+	MuteExpiryFn    func(ctx context.Context, certificateIDs []string) error
+	ModifyAliasFn   func(ctx context.Context, certificateID, alias string) error
+	ModifyProjectFn func(ctx context.Context, certificateID string, projectID int64) error
+	DeleteFn        func(ctx context.Context, certificateID string) (string, error)
+	DeleteResultFn  func(ctx context.Context, taskID string) (tencentcloud.DeleteResult, error)
+	BindingsFn      func(ctx context.Context, q tencentcloud.BindingsQuery) (tencentcloud.Bindings, error)
+	StartDeployFn   func(ctx context.Context, in tencentcloud.DeployInput) (tencentcloud.Task, error)
+	StartUpdateFn   func(ctx context.Context, in tencentcloud.UpdateInput) (tencentcloud.Task, error)
+	RecordFn        func(ctx context.Context, ref tencentcloud.RecordRef) (tencentcloud.Record, error)
+	RetryFn         func(ctx context.Context, ref tencentcloud.RecordRef) (string, error)
+	RollbackFn      func(ctx context.Context, ref tencentcloud.RecordRef) (tencentcloud.Task, error)
 
 	mu    sync.Mutex
 	calls []Call
@@ -135,23 +139,37 @@ func (c *Client) MuteExpiry(ctx context.Context, certificateIDs []string) error 
 	return notProgrammed(VerbMuteExpiry)
 }
 
-func (c *Client) Delete(ctx context.Context, certificateID string) error {
+func (c *Client) ModifyAlias(ctx context.Context, certificateID, alias string) error {
+	if fn := record(c, &c.ModifyAliasFn, VerbModifyAlias, certificateID, alias); fn != nil {
+		return fn(ctx, certificateID, alias)
+	}
+	return notProgrammed(VerbModifyAlias)
+}
+
+func (c *Client) ModifyProject(ctx context.Context, certificateID string, projectID int64) error {
+	if fn := record(c, &c.ModifyProjectFn, VerbModifyProject, certificateID, projectID); fn != nil {
+		return fn(ctx, certificateID, projectID)
+	}
+	return notProgrammed(VerbModifyProject)
+}
+
+func (c *Client) Delete(ctx context.Context, certificateID string) (string, error) {
 	if fn := record(c, &c.DeleteFn, VerbDelete, certificateID); fn != nil {
 		return fn(ctx, certificateID)
 	}
-	return notProgrammed(VerbDelete)
+	return "", notProgrammed(VerbDelete)
 }
 
-func (c *Client) InUse(ctx context.Context, certificateIDs []string) (map[string]bool, error) {
-	if fn := record(c, &c.InUseFn, VerbInUse, slices.Clone(certificateIDs)); fn != nil {
-		return fn(ctx, certificateIDs)
+func (c *Client) DeleteResult(ctx context.Context, taskID string) (tencentcloud.DeleteResult, error) {
+	if fn := record(c, &c.DeleteResultFn, VerbDeleteResult, taskID); fn != nil {
+		return fn(ctx, taskID)
 	}
-	return nil, notProgrammed(VerbInUse)
+	return tencentcloud.DeleteResult{}, notProgrammed(VerbDeleteResult)
 }
 
-func (c *Client) Bindings(ctx context.Context, resourceType, certificateID string) (tencentcloud.Bindings, error) {
-	if fn := record(c, &c.BindingsFn, VerbBindings, resourceType, certificateID); fn != nil {
-		return fn(ctx, resourceType, certificateID)
+func (c *Client) Bindings(ctx context.Context, q tencentcloud.BindingsQuery) (tencentcloud.Bindings, error) {
+	if fn := record(c, &c.BindingsFn, VerbBindings, q); fn != nil {
+		return fn(ctx, q)
 	}
 	return tencentcloud.Bindings{}, notProgrammed(VerbBindings)
 }
@@ -215,33 +233,43 @@ func (c *Client) WithMuteExpiry(err error) *Client {
 	return set(c, &c.MuteExpiryFn, func(context.Context, []string) error { return err })
 }
 
-// WithDelete answers Delete with the error in errs for the certificate ID, nil for others.
-func (c *Client) WithDelete(errs map[string]error) *Client {
-	return set(c, &c.DeleteFn, func(_ context.Context, id string) error { return errs[id] })
+// WithModify answers every ModifyAlias and ModifyProject with err.
+func (c *Client) WithModify(err error) *Client {
+	set(c, &c.ModifyAliasFn, func(context.Context, string, string) error { return err })
+	return set(c, &c.ModifyProjectFn, func(context.Context, string, int64) error { return err })
 }
 
-// WithInUse answers InUse for the asked IDs from inUse (missing IDs are not in use), or err.
-func (c *Client) WithInUse(inUse map[string]bool, err error) *Client {
-	return set(c, &c.InUseFn, func(_ context.Context, ids []string) (map[string]bool, error) {
-		if err != nil {
-			return nil, err
+// WithDelete answers Delete with the task "task-<certificate ID>", or the error in errs for
+// the certificate ID.
+func (c *Client) WithDelete(errs map[string]error) *Client {
+	return set(c, &c.DeleteFn, func(_ context.Context, id string) (string, error) {
+		if err := errs[id]; err != nil {
+			return "", err
 		}
-		out := make(map[string]bool, len(ids))
-		for _, id := range ids {
-			out[id] = inUse[id]
+		return "task-" + id, nil
+	})
+}
+
+// WithDeleteResult answers DeleteResult from results by task ID; an unknown task is the
+// service's FailedOperation.
+func (c *Client) WithDeleteResult(results map[string]tencentcloud.DeleteResult) *Client {
+	return set(c, &c.DeleteResultFn, func(_ context.Context, task string) (tencentcloud.DeleteResult, error) {
+		r, ok := results[task]
+		if !ok {
+			return tencentcloud.DeleteResult{}, &tencentcloud.Error{Code: "FailedOperation", Message: "fake: no such task"}
 		}
-		return out, nil
+		return r, nil
 	})
 }
 
 // WithBindings answers Bindings from bindings by resource type; a type without an entry is
 // unobservable. err, when set, is returned instead.
 func (c *Client) WithBindings(bindings map[string]tencentcloud.Bindings, err error) *Client {
-	return set(c, &c.BindingsFn, func(_ context.Context, rt, _ string) (tencentcloud.Bindings, error) {
+	return set(c, &c.BindingsFn, func(_ context.Context, q tencentcloud.BindingsQuery) (tencentcloud.Bindings, error) {
 		if err != nil {
 			return tencentcloud.Bindings{}, err
 		}
-		b, ok := bindings[rt]
+		b, ok := bindings[q.ResourceType]
 		if !ok {
 			return tencentcloud.Bindings{}, tencentcloud.ErrUnobservable
 		}

@@ -16,18 +16,20 @@ func TestUnprogrammedVerbsFail(t *testing.T) {
 	c := New()
 	ref := tencentcloud.RecordRef{Kind: tencentcloud.RecordDeploy, ID: 1}
 	calls := map[string]func() error{
-		VerbUpload:      func() error { _, err := c.Upload(ctx, tencentcloud.UploadInput{}); return err },
-		VerbDescribe:    func() error { _, err := c.Describe(ctx, "c"); return err },
-		VerbTags:        func() error { _, _, err := c.Tags(ctx, "c"); return err },
-		VerbMuteExpiry:  func() error { return c.MuteExpiry(ctx, []string{"c"}) },
-		VerbDelete:      func() error { return c.Delete(ctx, "c") },
-		VerbInUse:       func() error { _, err := c.InUse(ctx, []string{"c"}); return err },
-		VerbBindings:    func() error { _, err := c.Bindings(ctx, "clb", "c"); return err },
-		VerbStartDeploy: func() error { _, err := c.StartDeploy(ctx, tencentcloud.DeployInput{}); return err },
-		VerbStartUpdate: func() error { _, err := c.StartUpdate(ctx, tencentcloud.UpdateInput{}); return err },
-		VerbRecord:      func() error { _, err := c.Record(ctx, ref); return err },
-		VerbRetry:       func() error { _, err := c.Retry(ctx, ref); return err },
-		VerbRollback:    func() error { _, err := c.Rollback(ctx, ref); return err },
+		VerbUpload:        func() error { _, err := c.Upload(ctx, tencentcloud.UploadInput{}); return err },
+		VerbDescribe:      func() error { _, err := c.Describe(ctx, "c"); return err },
+		VerbTags:          func() error { _, _, err := c.Tags(ctx, "c"); return err },
+		VerbMuteExpiry:    func() error { return c.MuteExpiry(ctx, []string{"c"}) },
+		VerbModifyAlias:   func() error { return c.ModifyAlias(ctx, "c", "a") },
+		VerbModifyProject: func() error { return c.ModifyProject(ctx, "c", 1) },
+		VerbDelete:        func() error { _, err := c.Delete(ctx, "c"); return err },
+		VerbDeleteResult:  func() error { _, err := c.DeleteResult(ctx, "t"); return err },
+		VerbBindings:      func() error { _, err := c.Bindings(ctx, tencentcloud.BindingsQuery{ResourceType: "clb"}); return err },
+		VerbStartDeploy:   func() error { _, err := c.StartDeploy(ctx, tencentcloud.DeployInput{}); return err },
+		VerbStartUpdate:   func() error { _, err := c.StartUpdate(ctx, tencentcloud.UpdateInput{}); return err },
+		VerbRecord:        func() error { _, err := c.Record(ctx, ref); return err },
+		VerbRetry:         func() error { _, err := c.Retry(ctx, ref); return err },
+		VerbRollback:      func() error { _, err := c.Rollback(ctx, ref); return err },
 	}
 	for verb, call := range calls {
 		if err := call(); !errors.Is(err, ErrNotProgrammed) {
@@ -51,7 +53,8 @@ func TestProgrammedAnswers(t *testing.T) {
 		WithTags(map[string]map[string]string{"c1": {"k": "v"}}, nil).
 		WithMuteExpiry(boom).
 		WithDelete(map[string]error{"bound": boom}).
-		WithInUse(map[string]bool{"a": true}, nil).
+		WithModify(boom).
+		WithDeleteResult(map[string]tencentcloud.DeleteResult{"task-free": {CertificateID: "free", Status: tencentcloud.DeleteDone}}).
 		WithBindings(map[string]tencentcloud.Bindings{"clb": {Serving: map[string]string{"lb-1|lbl-1": "c1"}}}, nil).
 		WithStartDeploy(tencentcloud.Task{RecordID: 7}, nil).
 		WithStartUpdate(nil, tencentcloud.Task{}, tencentcloud.Task{RecordID: 9}).
@@ -74,20 +77,30 @@ func TestProgrammedAnswers(t *testing.T) {
 	if err := c.MuteExpiry(ctx, []string{"c1"}); err != boom {
 		t.Errorf("MuteExpiry = %v", err)
 	}
-	if err := c.Delete(ctx, "free"); err != nil {
-		t.Errorf("Delete(free) = %v", err)
+	if err := c.ModifyAlias(ctx, "c1", "a"); err != boom {
+		t.Errorf("ModifyAlias = %v", err)
 	}
-	if err := c.Delete(ctx, "bound"); err != boom {
+	if err := c.ModifyProject(ctx, "c1", 1); err != boom {
+		t.Errorf("ModifyProject = %v", err)
+	}
+	task, err := c.Delete(ctx, "free")
+	if err != nil || task != "task-free" {
+		t.Errorf("Delete(free) = %q, %v", task, err)
+	}
+	if r, err := c.DeleteResult(ctx, task); err != nil || r.Status != tencentcloud.DeleteDone {
+		t.Errorf("DeleteResult(%s) = %+v, %v", task, r, err)
+	}
+	if _, err := c.DeleteResult(ctx, "other"); tencentcloud.Code(err) != "FailedOperation" {
+		t.Errorf("DeleteResult(other) = %v", err)
+	}
+	if _, err := c.Delete(ctx, "bound"); err != boom {
 		t.Errorf("Delete(bound) = %v", err)
 	}
-	if got, err := c.InUse(ctx, []string{"a", "b"}); err != nil || !reflect.DeepEqual(got, map[string]bool{"a": true, "b": false}) {
-		t.Errorf("InUse = %v, %v", got, err)
-	}
-	if b, err := c.Bindings(ctx, "clb", "c1"); err != nil || b.Serving["lb-1|lbl-1"] != "c1" {
+	if b, err := c.Bindings(ctx, tencentcloud.BindingsQuery{ResourceType: "clb", CertificateID: "c1"}); err != nil || b.Serving["lb-1|lbl-1"] != "c1" {
 		t.Errorf("Bindings(clb) = %v, %v", b, err)
 	}
-	if _, err := c.Bindings(ctx, "tse", "c1"); !errors.Is(err, tencentcloud.ErrUnobservable) {
-		t.Errorf("Bindings(tse) = %v", err)
+	if _, err := c.Bindings(ctx, tencentcloud.BindingsQuery{ResourceType: "lighthouse", CertificateID: "c1"}); !errors.Is(err, tencentcloud.ErrUnobservable) {
+		t.Errorf("Bindings(lighthouse) = %v", err)
 	}
 	if task, err := c.StartDeploy(ctx, tencentcloud.DeployInput{}); err != nil || task.RecordID != 7 {
 		t.Errorf("StartDeploy = %+v, %v", task, err)
