@@ -76,8 +76,7 @@ type RotationSpec struct {
 
 	// UpdateFailurePolicy says what happens when bound resources still fail to switch after
 	// the retries: Retry reports UpdateFailed and leaves the switched resources on the new
-	// certificate; Rollback moves them back to the superseded one first.
-	// +kubebuilder:default=Retry
+	// certificate; Rollback moves them back to the superseded one first. Empty means Retry.
 	// +optional
 	UpdateFailurePolicy FailurePolicy `json:"updateFailurePolicy,omitempty"`
 
