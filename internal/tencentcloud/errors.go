@@ -111,6 +111,20 @@ func (e *Error) Error() string {
 // errors.Is(err, context.DeadlineExceeded) works.
 func (e *Error) Unwrap() error { return e.cause }
 
+// Details returns the code and RequestId, for events and logs.
+func (e *Error) Details() (code, requestID string) { return e.Code, e.RequestID }
+
+// Note formats the code and RequestId for an event note.
+func (e *Error) Note() string {
+	switch {
+	case e.Code == "":
+		return ""
+	case e.RequestID == "":
+		return " (code " + e.Code + ")"
+	}
+	return " (code " + e.Code + ", RequestId " + e.RequestID + ")"
+}
+
 // Classify maps an error to the class a reconciler acts on. It is the one
 // place that interprets Tencent error codes. Classify(nil) is "".
 func Classify(err error) Class {
