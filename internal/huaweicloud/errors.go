@@ -37,16 +37,8 @@ func (e *Error) Unwrap() error { return e.cause }
 // Details returns the error_code and request ID, for events and logs.
 func (e *Error) Details() (code, requestID string) { return e.Code, e.RequestID }
 
-// Note formats the error_code and request ID for an event note.
-func (e *Error) Note() string {
-	switch {
-	case e.Code == "":
-		return ""
-	case e.RequestID == "":
-		return " (error_code " + e.Code + ")"
-	}
-	return " (error_code " + e.Code + ", request ID " + e.RequestID + ")"
-}
+// DetailNames are what APIG calls the code and the request ID.
+func (e *Error) DetailNames() (code, requestID string) { return "error_code", "request ID" }
 
 // Error codes. The APIG.* codes with a page in the reference (seed 003, §7) are 2012, 1002,
 // 1005, 3020 and 9999; 3001 and 3030 are the group and instance codes of the other APIG v2

@@ -108,8 +108,8 @@ type CloudError interface {
 	error
 	// Details returns the error code and the request ID; either may be empty.
 	Details() (code, requestID string)
-	// Note formats them for an event note, in the cloud's own words, with a leading space.
-	Note() string
+	// DetailNames are what the cloud calls them, for event notes.
+	DetailNames() (code, requestID string)
 }
 
 func cloudDetails(err error) (code, requestID string) {
@@ -123,8 +123,16 @@ func cloudDetails(err error) (code, requestID string) {
 // CloudDetails formats the cloud's error code and request ID of err for an event note.
 func CloudDetails(err error) string {
 	var e CloudError
-	if errors.As(err, &e) {
-		return e.Note()
+	if !errors.As(err, &e) {
+		return ""
+	}
+	code, id := e.Details()
+	codeName, idName := e.DetailNames()
+	switch {
+	case code != "" && id != "":
+		return " (" + codeName + " " + code + ", " + idName + " " + id + ")"
+	case code != "":
+		return " (" + codeName + " " + code + ")"
 	}
 	return ""
 }

@@ -114,16 +114,8 @@ func (e *Error) Unwrap() error { return e.cause }
 // Details returns the code and RequestId, for events and logs.
 func (e *Error) Details() (code, requestID string) { return e.Code, e.RequestID }
 
-// Note formats the code and RequestId for an event note.
-func (e *Error) Note() string {
-	switch {
-	case e.Code == "":
-		return ""
-	case e.RequestID == "":
-		return " (code " + e.Code + ")"
-	}
-	return " (code " + e.Code + ", RequestId " + e.RequestID + ")"
-}
+// DetailNames are what Tencent Cloud calls the code and the request ID.
+func (e *Error) DetailNames() (code, requestID string) { return "code", "RequestId" }
 
 // Classify maps an error to the class a reconciler acts on. It is the one
 // place that interprets Tencent error codes. Classify(nil) is "".
