@@ -5,14 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/go-logr/logr"
-	"github.com/go-logr/logr/funcr"
 	. "github.com/onsi/gomega"
 	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
@@ -47,16 +44,10 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	ctrl.SetLogger(logr.Discard())
-	var err error
-	if env, err = testenv.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	rootCA = testcerts.Must(testcerts.NewCA())
-	code := m.Run()
-	_ = env.Stop()
-	os.Exit(code)
+	testenv.Main(m, func(e *testenv.Env) error {
+		env, rootCA = e, testcerts.Must(testcerts.NewCA())
+		return nil
+	})
 }
 
 // harness runs the real manager against envtest and an SSL simulator over HTTP, in a
@@ -67,7 +58,7 @@ type harness struct {
 	ns  string
 	k8s client.Client
 	sim *sslsim.Simulator
-	log *syncBuffer
+	log *testenv.LogBuffer
 	// simURL is the simulator's endpoint.
 	simURL string
 	cfg    harnessConfig
@@ -104,7 +95,7 @@ func newHarness(t testing.TB, mutate ...func(*harnessConfig)) *harness {
 
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "test-"}}
 	g.Expect(env.Client.Create(context.Background(), ns)).To(Succeed())
-	h := &harness{t: t, ctx: context.Background(), ns: ns.Name, k8s: env.Client, sim: sim, log: &syncBuffer{}, simURL: url, cfg: cfg}
+	h := &harness{t: t, ctx: context.Background(), ns: ns.Name, k8s: env.Client, sim: sim, log: &testenv.LogBuffer{}, simURL: url, cfg: cfg}
 	h.startManager()
 	t.Cleanup(func() { t.Logf("SSL API calls in %s: %v", t.Name(), sim.Calls()) })
 	return h
@@ -121,8 +112,7 @@ func (h *harness) startManager() {
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
-		Logger: funcr.New(func(prefix, args string) { h.log.WriteString(prefix + " " + args + "\n") },
-			funcr.Options{Verbosity: 2}),
+		Logger:                 h.log.Logger(),
 	}
 	if h.cfg.interceptors != nil {
 		funcs := *h.cfg.interceptors
@@ -325,21 +315,4 @@ func failOnce() *interceptor.Funcs {
 			return c.SubResource(sub).Patch(ctx, obj, patch, opts...)
 		},
 	}
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) WriteString(s string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.WriteString(s)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
