@@ -73,10 +73,6 @@ const (
 	ClassTerminal
 )
 
-func (c Class) String() string {
-	return [...]string{"Transient", "Waiting", "Terminal"}[c]
-}
-
 // Classification is what Classify decides about an error.
 type Classification struct {
 	Class Class
@@ -134,15 +130,6 @@ func Code(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
-	}
-	return ""
-}
-
-// RequestID returns APIG's request ID of err, or "".
-func RequestID(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.RequestID
 	}
 	return ""
 }

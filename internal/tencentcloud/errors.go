@@ -154,19 +154,6 @@ func Code(err error) string {
 	return ""
 }
 
-// RequestID returns the service RequestId carried by err, or "".
-func RequestID(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.RequestID
-	}
-	var sdkErr *tcerr.TencentCloudSDKError
-	if errors.As(err, &sdkErr) {
-		return sdkErr.RequestId
-	}
-	return ""
-}
-
 // IsNotFound reports whether err means the object does not exist.
 func IsNotFound(err error) bool { return Classify(err) == ClassNotFound }
 
