@@ -45,7 +45,8 @@ vet: ## Run go vet.
 # Non-test code must be reachable from a main package (the manager, the demo, the simulators'
 # commands) without tests as roots: a function that only tests call is dead, however well
 # tested. Test-support packages (test/, argocd/, internal/testenv, internal/testcerts,
-# internal/tencentcloud/fake) exist for tests, so for them tests count as roots too.
+# internal/steptest, internal/tencentcloud/fake) exist for tests, so for them tests count as
+# roots too (deadcode -test). hack/deadcode.sh runs both.
 .PHONY: deadcode
 deadcode: $(DEADCODE) ## Fail when code is unreachable.
 	DEADCODE=$(DEADCODE) hack/deadcode.sh

@@ -3,18 +3,19 @@
 # loading the whole module, side by side:
 #  - non-test code must be reachable from a main package (the manager, the demo and the
 #    simulators' commands), without tests as roots, so that a function only tests call is dead;
-#  - test-support packages (simulators, fakes, envtest, certificate generators, the Argo CD Lua
-#    evaluator) exist for tests, so there tests count as roots too (-test).
+#  - test-support packages (simulators, fakes, envtest, step-test helpers, certificate
+#    generators, the Argo CD Lua evaluator) exist for tests, so there tests count as roots
+#    too (-test).
 set -euo pipefail
 deadcode=${DEADCODE:-bin/deadcode}
 module=$(go list -m)
-support='test/|argocd/|internal/(testenv|testcerts|tencentcloud/fake)/'
+support='test/|argocd/|internal/(testenv|testcerts|steptest|tencentcloud/fake)/'
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 "$deadcode" -filter "^$module(/|\$)" ./... >"$tmp/main" &
 main=$!
-"$deadcode" -test -filter "^$module/(test/.*|argocd|internal/(testenv|testcerts|tencentcloud/fake))\$" ./... >"$tmp/test" &
+"$deadcode" -test -filter "^$module/(test/.*|argocd|internal/(testenv|testcerts|steptest|tencentcloud/fake))\$" ./... >"$tmp/test" &
 test=$!
 wait "$main"
 wait "$test"

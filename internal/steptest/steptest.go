@@ -1,0 +1,61 @@
+// Package steptest is what step-level tests of the controllers share: the small Kubernetes side
+// on controller-runtime's fake client, a fake clock and a recorder whose events can be read.
+// The cloud side is each cloud's own fake. Nothing here needs a control plane.
+package steptest
+
+import (
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/tools/events"
+	clocktesting "k8s.io/utils/clock/testing"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+
+	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
+)
+
+// Start is the fake clock's time when a test begins.
+var Start = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// Clock returns a fake clock at Start.
+func Clock() *clocktesting.FakeClock { return clocktesting.NewFakeClock(Start) }
+
+// Client returns a fake client that holds objs, with the project's kinds and their status
+// subresources. indexes are field indexes the step lists by.
+func Client(objs []client.Object, indexes ...Index) client.Client {
+	s := runtime.NewScheme()
+	utilruntime.Must(clientgoscheme.AddToScheme(s))
+	utilruntime.Must(sslv1alpha1.AddToScheme(s))
+	b := fake.NewClientBuilder().WithScheme(s).WithObjects(objs...).WithStatusSubresource(
+		&sslv1alpha1.TencentCertificate{}, &sslv1alpha1.CertificateDeployment{}, &sslv1alpha1.HuaweiAPIGCertificate{})
+	for _, i := range indexes {
+		b = b.WithIndex(i.Object, i.Field, i.Extract)
+	}
+	return b.Build()
+}
+
+// Index is a field index of the fake client.
+type Index struct {
+	Object  client.Object
+	Field   string
+	Extract client.IndexerFunc
+}
+
+// Recorder returns an event recorder that keeps up to 100 events.
+func Recorder() *events.FakeRecorder { return events.NewFakeRecorder(100) }
+
+// Events drains the recorded events, each as "Type Reason Note".
+func Events(rec *events.FakeRecorder) []string {
+	var out []string
+	for {
+		select {
+		case e := <-rec.Events:
+			out = append(out, e)
+		default:
+			return out
+		}
+	}
+}
