@@ -15,6 +15,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
+	"github.com/certsync/tencent-cert-operator/internal/reconcile"
+	"github.com/certsync/tencent-cert-operator/internal/records"
 )
 
 // Start is the fake clock's time when a test begins.
@@ -42,6 +44,25 @@ type Index struct {
 	Object  client.Object
 	Field   string
 	Extract client.IndexerFunc
+}
+
+// Outcome describes how a step ended: "ok", or the outcome's severity and reason, such as
+// "Terminal APIRejected".
+func Outcome(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	o := reconcile.As(err)
+	return [...]string{"Transient", "Waiting", "Progressing", "Terminal", "Degraded"}[o.Severity] + " " + o.Reason
+}
+
+// Notes formats the notes a run collected for events, as "Reason: message".
+func Notes(notes []records.Note) []string {
+	var out []string
+	for _, n := range notes {
+		out = append(out, n.Reason+": "+n.Message)
+	}
+	return out
 }
 
 // Recorder returns an event recorder that keeps up to 100 events.

@@ -86,37 +86,8 @@ func bundle(t *testing.T, c *testcerts.Cert) *certs.Bundle {
 	return b
 }
 
-func tcErr(code string) error {
-	return &tencentcloud.Error{Action: "X", Code: code, Message: "m", RequestID: "req-err"}
-}
-
 func owned(tc *sslv1alpha1.TencentCertificate) map[string]string {
 	return map[string]string{sslv1alpha1.TagNamespace: tc.Namespace, sslv1alpha1.TagName: tc.Name}
-}
-
-func verbs(calls []fake.Call) []string {
-	var out []string
-	for _, c := range calls {
-		out = append(out, c.Verb)
-	}
-	return out
-}
-
-func notes(r *run) []string {
-	var out []string
-	for _, n := range r.events {
-		out = append(out, n.Reason+": "+n.Message)
-	}
-	return out
-}
-
-// severity is the outcome's severity and reason, or "ok" for nil.
-func severity(err error) string {
-	if err == nil {
-		return "ok"
-	}
-	o := reconcile.As(err)
-	return [...]string{"Transient", "Waiting", "Progressing", "Terminal", "Degraded"}[o.Severity] + " " + o.Reason
 }
 
 func TestUploadStep(t *testing.T) {
@@ -190,7 +161,7 @@ func TestUploadStep(t *testing.T) {
 		{name: "a rejected upload stalls and changes nothing",
 			obj: certificate(),
 			program: func(c *fake.Client) {
-				c.WithUpload(tencentcloud.Uploaded{}, tcErr("FailedOperation.CertificateParseError"))
+				c.WithUpload(tencentcloud.Uploaded{}, fake.Error("FailedOperation.CertificateParseError"))
 			},
 			outcome: "Terminal APIRejected", calls: []string{fake.VerbUpload},
 			check: func(g Gomega, st *sslv1alpha1.TencentCertificateStatus, notes []string) {
@@ -216,9 +187,9 @@ func TestUploadStep(t *testing.T) {
 				}
 				return r.reconcileUpload(ctx, rn)
 			})
-			g.Expect(severity(err)).To(Equal(c.outcome))
-			g.Expect(verbs(e.api.Calls())).To(Equal(c.calls))
-			c.check(g, &rn.obj.Status, notes(rn))
+			g.Expect(steptest.Outcome(err)).To(Equal(c.outcome))
+			g.Expect(e.api.Verbs()).To(Equal(c.calls))
+			c.check(g, &rn.obj.Status, steptest.Notes(rn.events))
 		})
 	}
 }
@@ -264,13 +235,13 @@ func TestAdoptStep(t *testing.T) {
 		{name: "a certificate Tencent Cloud does not have stalls",
 			obj: certificate(adopting),
 			describe: func(c *fake.Client) {
-				c.WithDescribe(tencentcloud.Certificate{}, tcErr(tencentcloud.CodeCertificateNotFound))
+				c.WithDescribe(tencentcloud.Certificate{}, fake.Error(tencentcloud.CodeCertificateNotFound))
 			},
 			outcome: "Terminal CertificateNotFound", calls: 1},
 		{name: "a throttled describe is retried by the workqueue",
 			obj: certificate(adopting),
 			describe: func(c *fake.Client) {
-				c.WithDescribe(tencentcloud.Certificate{}, tcErr(tencentcloud.CodeRateLimitExceeded))
+				c.WithDescribe(tencentcloud.Certificate{}, fake.Error(tencentcloud.CodeRateLimitExceeded))
 			},
 			outcome: "Transient APIError", calls: 1},
 	}
@@ -278,7 +249,7 @@ func TestAdoptStep(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			g := NewWithT(t)
 			e, rn, err := runStep(t, c.obj, c.describe, (*Reconciler).reconcileUpload)
-			g.Expect(severity(err)).To(Equal(c.outcome))
+			g.Expect(steptest.Outcome(err)).To(Equal(c.outcome))
 			g.Expect(e.api.Count(fake.VerbDescribe)).To(Equal(c.calls))
 			g.Expect(e.api.Count(fake.VerbUpload)).To(BeZero(), "an adopted certificate is never uploaded")
 			g.Expect(rn.obj.Status.Fingerprint).To(Equal(c.wantFP))
@@ -315,7 +286,7 @@ func TestUpdateStep(t *testing.T) {
 			want: sslv1alpha1.RecordStatus{ID: 42, Phase: sslv1alpha1.RecordRunning, StartTime: &stamp}},
 		{name: "nothing bound to the old certificate ends the update",
 			obj:     certificate(rotating(sslv1alpha1.RecordStatus{Phase: sslv1alpha1.RecordCreating})),
-			program: func(c *fake.Client) { c.WithStartUpdate(tcErr("FailedOperation.CertificateDeployInstanceEmpty")) },
+			program: func(c *fake.Client) { c.WithStartUpdate(fake.Error("FailedOperation.CertificateDeployInstanceEmpty")) },
 			outcome: "ok", calls: []string{fake.VerbStartUpdate},
 			want: sslv1alpha1.RecordStatus{Phase: sslv1alpha1.RecordSucceeded, CompletionTime: &stamp}},
 		{name: "a record Tencent Cloud forgot starts over",
@@ -345,8 +316,8 @@ func TestUpdateStep(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			g := NewWithT(t)
 			e, rn, err := runStep(t, c.obj, c.program, (*Reconciler).updateStep)
-			g.Expect(severity(err)).To(Equal(c.outcome))
-			g.Expect(verbs(e.api.Calls())).To(Equal(c.calls))
+			g.Expect(steptest.Outcome(err)).To(Equal(c.outcome))
+			g.Expect(e.api.Verbs()).To(Equal(c.calls))
 			c.want.Kind, c.want.OldCertificateID, c.want.CertificateID = sslv1alpha1.RecordUpdate, "cert-old", "cert-new"
 			g.Expect(*rn.obj.Status.Update).To(BeComparableTo(c.want))
 		})
@@ -375,15 +346,15 @@ func TestUpdateRetryOnRequestWaitsForTheBackoff(t *testing.T) {
 	e.api.WithRecord(map[int64]tencentcloud.Record{7: {Items: []tencentcloud.RecordItem{{Name: "clb lb-1", Status: tencentcloud.ItemFailed, Message: "busy"}}}}, nil).
 		WithRetry("req-retry", nil)
 
-	g.Expect(severity(e.r.updateStep(context.Background(), rn))).To(Equal("Progressing UpdateInProgress"))
+	g.Expect(steptest.Outcome(e.r.updateStep(context.Background(), rn))).To(Equal("Progressing UpdateInProgress"))
 	g.Expect(e.api.Count(fake.VerbRetry)).To(BeZero(), "the first retry waits one poll interval")
 	g.Expect(rn.obj.Status.Update.Retries).To(BeZero(), "a request starts a fresh retry budget")
 
 	e.clock.Step(e.r.Options.PollInterval)
-	g.Expect(severity(e.r.updateStep(context.Background(), rn))).To(Equal("Progressing UpdateInProgress"))
+	g.Expect(steptest.Outcome(e.r.updateStep(context.Background(), rn))).To(Equal("Progressing UpdateInProgress"))
 	g.Expect(e.api.Count(fake.VerbRetry)).To(Equal(1))
 	g.Expect(rn.obj.Status.Update.Retries).To(Equal(int32(1)))
-	g.Expect(notes(rn)).To(ContainElement(ContainSubstring("clb lb-1 (busy)")))
+	g.Expect(steptest.Notes(rn.events)).To(ContainElement(ContainSubstring("clb lb-1 (busy)")))
 }
 
 // superseding gives the object one superseded certificate, old-1, under oldCertificates: Delete.
@@ -432,7 +403,7 @@ func TestOldCertificatesStep(t *testing.T) {
 		{name: "a certificate deleted elsewhere counts as deleted",
 			obj: obj,
 			program: func(c *fake.Client) {
-				c.WithMuteExpiry(tcErr(tencentcloud.CodeCertificateNotFound)).WithTags(nil, nil)
+				c.WithMuteExpiry(fake.Error(tencentcloud.CodeCertificateNotFound)).WithTags(nil, nil)
 			},
 			calls: []string{fake.VerbMuteExpiry, fake.VerbTags},
 			want:  sslv1alpha1.CertificateHistoryEntry{CertificateID: "old-1", State: sslv1alpha1.HistoryDeleted, Time: stamp, NotificationsMuted: true},
@@ -450,9 +421,9 @@ func TestOldCertificatesStep(t *testing.T) {
 			g := NewWithT(t)
 			e, rn, err := runStep(t, c.obj, c.program, (*Reconciler).reconcileOldCertificates)
 			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(verbs(e.api.Calls())).To(Equal(c.calls))
+			g.Expect(e.api.Verbs()).To(Equal(c.calls))
 			g.Expect(rn.obj.Status.History).To(Equal([]sslv1alpha1.CertificateHistoryEntry{c.want}))
-			g.Expect(notes(rn)).To(Equal(c.notes))
+			g.Expect(steptest.Notes(rn.events)).To(Equal(c.notes))
 		})
 	}
 }
@@ -475,7 +446,7 @@ func TestBoundOldCertificateIsRecheckedAfterTheInterval(t *testing.T) {
 	e.api.WithInUse(nil, nil).WithDelete(nil)
 	e.clock.Step(time.Second)
 	g.Expect(e.r.reconcileOldCertificates(context.Background(), rn)).To(Succeed())
-	g.Expect(verbs(e.api.Calls())).To(Equal([]string{fake.VerbTags, fake.VerbInUse, fake.VerbDelete}))
+	g.Expect(e.api.Verbs()).To(Equal([]string{fake.VerbTags, fake.VerbInUse, fake.VerbDelete}))
 	g.Expect(rn.obj.Status.History[0].State).To(Equal(sslv1alpha1.HistoryDeleted))
 }
 
@@ -530,10 +501,10 @@ func TestDeleteStep(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			g := NewWithT(t)
 			e, rn, err := runStep(t, c.obj, c.program, (*Reconciler).reconcileDelete)
-			g.Expect(severity(err)).To(Equal(c.outcome))
-			g.Expect(verbs(e.api.Calls())).To(Equal(c.calls))
+			g.Expect(steptest.Outcome(err)).To(Equal(c.outcome))
+			g.Expect(e.api.Verbs()).To(Equal(c.calls))
 			g.Expect(rn.obj.Status.CleanupAttempts).To(Equal(c.attempts))
-			g.Expect(notes(rn)).To(Equal(c.notes))
+			g.Expect(steptest.Notes(rn.events)).To(Equal(c.notes))
 			gone := apierrors.IsNotFound(e.r.Get(context.Background(), client.ObjectKeyFromObject(rn.obj), &sslv1alpha1.TencentCertificate{}))
 			g.Expect(gone).To(Equal(c.released), "the finalizer is removed only when the object is released")
 			if c.outcome == "Waiting CleanupBlocked" {
@@ -548,7 +519,7 @@ func TestDeleteStep(t *testing.T) {
 // refusal.
 func TestUploadKeepsKeyMaterialOutOfStatusAndNotes(t *testing.T) {
 	cert := leaf(t)
-	for _, err := range []error{nil, tcErr("FailedOperation.CertificateParseError")} {
+	for _, err := range []error{nil, fake.Error("FailedOperation.CertificateParseError")} {
 		g := NewWithT(t)
 		e, rn := newStepEnv(t, certificate())
 		rn.bundle = bundle(t, cert)
@@ -556,7 +527,7 @@ func TestUploadKeepsKeyMaterialOutOfStatusAndNotes(t *testing.T) {
 		out := e.r.reconcileUpload(context.Background(), rn)
 		status, jerr := json.Marshal(rn.obj.Status)
 		g.Expect(jerr).NotTo(HaveOccurred())
-		text := strings.Join(append(notes(rn), string(status), severity(out), fmt.Sprint(out)), "\n")
+		text := strings.Join(append(steptest.Notes(rn.events), string(status), steptest.Outcome(out), fmt.Sprint(out)), "\n")
 		g.Expect(text).NotTo(ContainSubstring("PRIVATE KEY"))
 		for _, line := range strings.Split(string(cert.KeyPEM), "\n") {
 			if len(line) > 16 && !strings.HasPrefix(line, "-----") {
