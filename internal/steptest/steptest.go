@@ -4,7 +4,10 @@
 package steptest
 
 import (
+	"testing"
 	"time"
+
+	corev1 "k8s.io/api/core/v1"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -15,12 +18,33 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
+	"github.com/certsync/tencent-cert-operator/internal/certs"
 	"github.com/certsync/tencent-cert-operator/internal/reconcile"
 	"github.com/certsync/tencent-cert-operator/internal/records"
+	"github.com/certsync/tencent-cert-operator/internal/testcerts"
 )
 
 // Start is the fake clock's time when a test begins.
 var Start = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// ca issues the certificates of step tests.
+var ca = testcerts.Must(testcerts.NewCA())
+
+// Leaf issues a certificate for names, valid from an hour before Start for 90 days.
+func Leaf(names ...string) *testcerts.Cert {
+	return testcerts.Must(ca.Issue(testcerts.Leaf{DNSNames: names,
+		NotBefore: Start.Add(-time.Hour), NotAfter: Start.Add(90 * 24 * time.Hour), ECDSA: true}))
+}
+
+// Bundle parses c as a server certificate at Start, as the source steps do.
+func Bundle(t testing.TB, c *testcerts.Cert) *certs.Bundle {
+	t.Helper()
+	b, err := certs.Parse(certs.Input{SecretType: string(corev1.SecretTypeTLS), Data: c.SecretData(), CertType: certs.TypeSVR, Now: Start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
 
 // Clock returns a fake clock at Start.
 func Clock() *clocktesting.FakeClock { return clocktesting.NewFakeClock(Start) }

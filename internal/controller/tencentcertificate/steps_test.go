@@ -9,7 +9,6 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
@@ -22,10 +21,7 @@ import (
 	"github.com/certsync/tencent-cert-operator/internal/steptest"
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud/fake"
-	"github.com/certsync/tencent-cert-operator/internal/testcerts"
 )
-
-var rootCA = testcerts.Must(testcerts.NewCA())
 
 // stepEnv runs single steps of a Reconciler on the fake API, a fake clock and a fake client.
 type stepEnv struct {
@@ -70,29 +66,13 @@ func certificate(mutate ...func(*sslv1alpha1.TencentCertificate)) *sslv1alpha1.T
 	return tc
 }
 
-// leaf issues a certificate valid around the fake clock's start.
-func leaf(t *testing.T) *testcerts.Cert {
-	t.Helper()
-	return testcerts.Must(rootCA.Issue(testcerts.Leaf{DNSNames: []string{"www.example.com"},
-		NotBefore: steptest.Start.Add(-time.Hour), NotAfter: steptest.Start.Add(90 * 24 * time.Hour), ECDSA: true}))
-}
-
-func bundle(t *testing.T, c *testcerts.Cert) *certs.Bundle {
-	t.Helper()
-	b, err := certs.Parse(certs.Input{SecretType: string(corev1.SecretTypeTLS), Data: c.SecretData(), CertType: certs.TypeSVR, Now: steptest.Start})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func owned(tc *sslv1alpha1.TencentCertificate) map[string]string {
 	return map[string]string{sslv1alpha1.TagNamespace: tc.Namespace, sslv1alpha1.TagName: tc.Name}
 }
 
 func TestUploadStep(t *testing.T) {
-	cert := leaf(t)
-	fp := bundle(t, cert).Fingerprint
+	cert := steptest.Leaf("www.example.com")
+	fp := steptest.Bundle(t, cert).Fingerprint
 	stamp := metav1.NewTime(steptest.Start)
 	cases := []struct {
 		name    string
@@ -179,7 +159,7 @@ func TestUploadStep(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			g := NewWithT(t)
 			e, rn, err := runStep(t, c.obj, c.program, func(r *Reconciler, ctx context.Context, rn *run) error {
-				rn.bundle = bundle(t, cert)
+				rn.bundle = steptest.Bundle(t, cert)
 				if c.stale {
 					newer := rn.obj.DeepCopy()
 					newer.Labels = map[string]string{"touched": "yes"}
@@ -196,11 +176,11 @@ func TestUploadStep(t *testing.T) {
 
 func TestUploadSendsTheSecretsChainAndTags(t *testing.T) {
 	g := NewWithT(t)
-	cert := leaf(t)
+	cert := steptest.Leaf("www.example.com")
 	e, rn := newStepEnv(t, certificate(func(tc *sslv1alpha1.TencentCertificate) {
 		tc.Spec.Tags = map[string]string{"team": "web", "env": "prod", sslv1alpha1.TagName: "spoofed"}
 	}))
-	rn.bundle = bundle(t, cert)
+	rn.bundle = steptest.Bundle(t, cert)
 	e.api.WithUpload(tencentcloud.Uploaded{CertificateID: "cert-new"}, nil)
 	g.Expect(e.r.reconcileUpload(context.Background(), rn)).To(Succeed())
 	in := e.api.Calls(fake.VerbUpload)[0].Args[0].(tencentcloud.UploadInput)
@@ -211,7 +191,7 @@ func TestUploadSendsTheSecretsChainAndTags(t *testing.T) {
 }
 
 func TestAdoptStep(t *testing.T) {
-	cert := leaf(t)
+	cert := steptest.Leaf("www.example.com")
 	adopting := func(tc *sslv1alpha1.TencentCertificate) { tc.Spec.SecretRef, tc.Spec.CertificateID = nil, "adopted-1" }
 	cases := []struct {
 		name     string
@@ -518,11 +498,11 @@ func TestDeleteStep(t *testing.T) {
 // The upload step keeps key material out of status, notes and outcomes, on success and on
 // refusal.
 func TestUploadKeepsKeyMaterialOutOfStatusAndNotes(t *testing.T) {
-	cert := leaf(t)
+	cert := steptest.Leaf("www.example.com")
 	for _, err := range []error{nil, fake.Error("FailedOperation.CertificateParseError")} {
 		g := NewWithT(t)
 		e, rn := newStepEnv(t, certificate())
-		rn.bundle = bundle(t, cert)
+		rn.bundle = steptest.Bundle(t, cert)
 		e.api.WithUpload(tencentcloud.Uploaded{CertificateID: "cert-new"}, err)
 		out := e.r.reconcileUpload(context.Background(), rn)
 		status, jerr := json.Marshal(rn.obj.Status)
