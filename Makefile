@@ -6,6 +6,8 @@ export PATH := $(LOCALBIN):$(PATH)
 
 CONTROLLER_TOOLS_VERSION ?= v0.23.0
 CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen
+DEADCODE_VERSION ?= v0.52.0
+DEADCODE ?= $(LOCALBIN)/deadcode
 
 GO_TEST_FLAGS ?= -count=1 -timeout=30m
 
@@ -40,6 +42,15 @@ fmt: ## Run gofmt and fail when a file is not formatted.
 vet: ## Run go vet.
 	go vet ./...
 
+# Non-test code must be reachable from a main package (the manager, the demo, the simulators'
+# commands) without tests as roots: a function that only tests call is dead, however well
+# tested. Test-support packages (test/, argocd/, internal/testenv, internal/testcerts,
+# internal/steptest, internal/tencentcloud/fake) exist for tests, so for them tests count as
+# roots too (deadcode -test). hack/deadcode.sh runs both.
+.PHONY: deadcode
+deadcode: $(DEADCODE) ## Fail when code is unreachable.
+	DEADCODE=$(DEADCODE) hack/deadcode.sh
+
 .PHONY: verify-generated
 verify-generated: generate manifests ## Fail when generated code or manifests are stale.
 	@git diff --exit-code -- api config/crd config/rbac || \
@@ -50,7 +61,7 @@ envtest: ## Build the kube-apiserver and etcd binaries for tests (first run take
 	@hack/setup-envtest.sh >/dev/null
 
 .PHONY: test
-test: verify-generated fmt vet helm kustomize ## Check generated files, vet, and run all tests against a real control plane.
+test: verify-generated fmt vet deadcode helm kustomize ## Check generated files, vet and dead code, and run all tests against a real control plane.
 	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" go test $(GO_TEST_FLAGS) ./...
 
 .PHONY: soak
@@ -77,6 +88,9 @@ demo: ## Run the operator end to end on a local control plane and the SSL API si
 
 $(CONTROLLER_GEN):
 	GOBIN=$(LOCALBIN) CGO_ENABLED=0 go install -trimpath -ldflags='-s -w' sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_TOOLS_VERSION)
+
+$(DEADCODE):
+	GOBIN=$(LOCALBIN) CGO_ENABLED=0 go install -trimpath -ldflags='-s -w' golang.org/x/tools/cmd/deadcode@$(DEADCODE_VERSION)
 
 ##@ Packaging tools (Helm chart and kustomize checks in test/packaging)
 

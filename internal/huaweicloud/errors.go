@@ -34,6 +34,12 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.cause }
 
+// Details returns the error_code and request ID, for events and logs.
+func (e *Error) Details() (code, requestID string) { return e.Code, e.RequestID }
+
+// DetailNames are what APIG calls the code and the request ID.
+func (e *Error) DetailNames() (code, requestID string) { return "error_code", "request ID" }
+
 // Error codes. The APIG.* codes with a page in the reference (docs/tencent-api-notes.md §7) are 2012, 1002,
 // 1005, 3020 and 9999; 3001 and 3030 are the group and instance codes of the other APIG v2
 // pages. APIGW.* codes come from the gateway in front of the API, which checks the AK/SK
@@ -66,10 +72,6 @@ const (
 	// cannot help until something changes.
 	ClassTerminal
 )
-
-func (c Class) String() string {
-	return [...]string{"Transient", "Waiting", "Terminal"}[c]
-}
 
 // Classification is what Classify decides about an error.
 type Classification struct {
@@ -128,15 +130,6 @@ func Code(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
-	}
-	return ""
-}
-
-// RequestID returns APIG's request ID of err, or "".
-func RequestID(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.RequestID
 	}
 	return ""
 }

@@ -2,11 +2,12 @@ package huaweicloud
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/go-logr/logr"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/certsync/tencent-cert-operator/internal/apimetrics"
 )
 
 // Metric names.
@@ -16,34 +17,16 @@ const (
 )
 
 // Metrics records every outbound APIG call. A nil *Metrics records nothing.
-type Metrics struct {
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
-}
+type Metrics = apimetrics.Metrics
 
 // NewMetrics registers the metrics with reg; registering twice reuses the collectors.
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
-	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: MetricRequestsTotal,
-		Help: "Huawei Cloud APIG requests by action and result code (Success or the error code).",
-	}, []string{"action", "code"})
-	duration := prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    MetricRequestDuration,
-		Help:    "Duration of Huawei Cloud APIG requests by action.",
-		Buckets: []float64{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30},
-	}, []string{"action"})
-	var are prometheus.AlreadyRegisteredError
-	if err := reg.Register(requests); errors.As(err, &are) {
-		requests = are.ExistingCollector.(*prometheus.CounterVec)
-	} else if err != nil {
-		return nil, err
-	}
-	if err := reg.Register(duration); errors.As(err, &are) {
-		duration = are.ExistingCollector.(*prometheus.HistogramVec)
-	} else if err != nil {
-		return nil, err
-	}
-	return &Metrics{requests: requests, duration: duration}, nil
+	return apimetrics.New(reg, apimetrics.Names{
+		Requests:     MetricRequestsTotal,
+		RequestsHelp: "Huawei Cloud APIG requests by action and result code (Success or the error code).",
+		Duration:     MetricRequestDuration,
+		DurationHelp: "Duration of Huawei Cloud APIG requests by action.",
+	})
 }
 
 // record is the single instrumentation point for outbound calls. It logs no parameters, which
@@ -52,10 +35,7 @@ func (c *client) record(ctx context.Context, action, code, requestID string, d t
 	if code == "" {
 		code = "Success"
 	}
-	if m := c.f.opts.Metrics; m != nil {
-		m.requests.WithLabelValues(action, code).Inc()
-		m.duration.WithLabelValues(action).Observe(d.Seconds())
-	}
+	c.f.opts.Metrics.Observe(action, code, d)
 	log, err := logr.FromContext(ctx)
 	if err != nil {
 		log = c.f.opts.Logger

@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	clocktesting "k8s.io/utils/clock/testing"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
+	"github.com/certsync/tencent-cert-operator/internal/huaweicloud"
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 )
 
@@ -122,5 +124,27 @@ func TestCloudOutcomeNeverWaitsWithoutADelay(t *testing.T) {
 	o := Cloud("delete", &tencentcloud.Error{Code: "FailedOperation.CannotBeDeletedWithinHour"}, 0)
 	if o.Severity != Waiting || o.After < DefaultWait {
 		t.Fatalf("kind=%d after=%s: a wait without a delay would never be retried", o.Severity, o.After)
+	}
+}
+
+func TestCloudDetailsNameTheCodeInTheCloudsWords(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"a Tencent error inside an outcome", &Outcome{Cause: fmt.Errorf("upload: %w", &tencentcloud.Error{Code: "InternalError", RequestID: "req-1"})},
+			" (code InternalError, RequestId req-1)"},
+		{"a Tencent error that never reached the service", &tencentcloud.Error{Code: tencentcloud.CodeClientNetwork}, " (code ClientError.NetworkError)"},
+		{"an APIG error", &huaweicloud.Error{Code: "APIG.3020", RequestID: "5e1"}, " (error_code APIG.3020, request ID 5e1)"},
+		{"an error of no cloud", errors.New("boom"), ""},
+		{"no error", nil, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := CloudDetails(c.err); got != c.want {
+				t.Fatalf("CloudDetails = %q, want %q", got, c.want)
+			}
+		})
 	}
 }

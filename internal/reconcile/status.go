@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"errors"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -15,7 +16,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
-	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 )
 
 // WriteStatus patches obj's status against base when it differs. The patch carries obj's
@@ -33,8 +33,9 @@ func WriteStatus(ctx context.Context, c client.Client, base, obj client.Object, 
 		}
 	}
 	if retErr != nil {
+		code, id := cloudDetails(retErr)
 		log.FromContext(ctx).Info("Reconciliation failed; retrying", "reason", As(retErr).Reason,
-			"code", tencentcloud.Code(retErr), "requestID", tencentcloud.RequestID(retErr))
+			"code", code, "requestID", id)
 	}
 	return nil
 }
@@ -85,8 +86,8 @@ func Requested(obj client.Object, handled string) bool {
 }
 
 // EmitReadyTransition emits one event when the Ready condition's status or reason changes. The
-// event reason equals the condition reason; the note adds the Tencent code and RequestId of
-// cause, which condition messages leave out.
+// event reason equals the condition reason; the note adds the cloud's error code and request ID
+// of cause, which condition messages leave out.
 func EmitReadyTransition(rec events.EventRecorder, obj runtime.Object, before, after []metav1.Condition, cause error) {
 	was := apimeta.FindStatusCondition(before, sslv1alpha1.ReadyCondition)
 	is := apimeta.FindStatusCondition(after, sslv1alpha1.ReadyCondition)
@@ -100,14 +101,38 @@ func EmitReadyTransition(rec events.EventRecorder, obj runtime.Object, before, a
 	rec.Eventf(obj, nil, eventType, is.Reason, "Reconcile", "%s%s", is.Message, CloudDetails(cause))
 }
 
-// CloudDetails formats the Tencent error code and RequestId of err for an event note.
+// CloudError is an error answered by a cloud API; the error types of the cloud clients
+// implement it. Its code and request ID, which the cloud's support asks for, go to events and
+// logs only.
+type CloudError interface {
+	error
+	// Details returns the error code and the request ID; either may be empty.
+	Details() (code, requestID string)
+	// DetailNames are what the cloud calls them, for event notes.
+	DetailNames() (code, requestID string)
+}
+
+func cloudDetails(err error) (code, requestID string) {
+	var e CloudError
+	if errors.As(err, &e) {
+		return e.Details()
+	}
+	return "", ""
+}
+
+// CloudDetails formats the cloud's error code and request ID of err for an event note.
 func CloudDetails(err error) string {
-	code, id := tencentcloud.Code(err), tencentcloud.RequestID(err)
+	var e CloudError
+	if !errors.As(err, &e) {
+		return ""
+	}
+	code, id := e.Details()
+	codeName, idName := e.DetailNames()
 	switch {
 	case code != "" && id != "":
-		return " (code " + code + ", RequestId " + id + ")"
+		return " (" + codeName + " " + code + ", " + idName + " " + id + ")"
 	case code != "":
-		return " (code " + code + ")"
+		return " (" + codeName + " " + code + ")"
 	}
 	return ""
 }

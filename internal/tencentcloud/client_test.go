@@ -537,8 +537,8 @@ func TestFailedCallsBecomeTypedErrors(t *testing.T) {
 			if got := Classify(err); got != tc.wantClass {
 				t.Errorf("Classify = %s, want %s", got, tc.wantClass)
 			}
-			if Code(err) != tc.wantCode || RequestID(err) != tc.wantRequestID {
-				t.Errorf("Code/RequestID helpers = %q/%q", Code(err), RequestID(err))
+			if code, id := e.Details(); Code(err) != tc.wantCode || code != tc.wantCode || id != tc.wantRequestID {
+				t.Errorf("Code = %q, Details = %q/%q", Code(err), code, id)
 			}
 			if strings.Contains(err.Error(), "<html>") || strings.Contains(err.Error(), "garbage") {
 				t.Errorf("error %q quotes the response body", err)
@@ -553,7 +553,8 @@ func TestTransportFailuresAreTransient(t *testing.T) {
 		api := env.api(t)
 		env.cloud.srv.Close()
 		_, _, err := api.Tags(context.Background(), "c")
-		if Code(err) != CodeClientNetwork || Classify(err) != ClassTransient || RequestID(err) != "" {
+		var e *Error
+		if Code(err) != CodeClientNetwork || Classify(err) != ClassTransient || !errors.As(err, &e) || e.RequestID != "" {
 			t.Fatalf("got %v (code %q, class %s)", err, Code(err), Classify(err))
 		}
 	})

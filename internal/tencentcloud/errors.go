@@ -111,6 +111,12 @@ func (e *Error) Error() string {
 // errors.Is(err, context.DeadlineExceeded) works.
 func (e *Error) Unwrap() error { return e.cause }
 
+// Details returns the code and RequestId, for events and logs.
+func (e *Error) Details() (code, requestID string) { return e.Code, e.RequestID }
+
+// DetailNames are what Tencent Cloud calls the code and the request ID.
+func (e *Error) DetailNames() (code, requestID string) { return "code", "RequestId" }
+
 // Classify maps an error to the class a reconciler acts on. It is the one
 // place that interprets Tencent error codes. Classify(nil) is "".
 func Classify(err error) Class {
@@ -144,19 +150,6 @@ func Code(err error) string {
 	var sdkErr *tcerr.TencentCloudSDKError
 	if errors.As(err, &sdkErr) {
 		return sdkErr.Code
-	}
-	return ""
-}
-
-// RequestID returns the service RequestId carried by err, or "".
-func RequestID(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.RequestID
-	}
-	var sdkErr *tcerr.TencentCloudSDKError
-	if errors.As(err, &sdkErr) {
-		return sdkErr.RequestId
 	}
 	return ""
 }

@@ -2,11 +2,12 @@ package tencentcloud
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/go-logr/logr"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/certsync/tencent-cert-operator/internal/apimetrics"
 )
 
 // Metric names.
@@ -15,56 +16,20 @@ const (
 	MetricRequestDuration = "tencentcloud_api_request_duration_seconds"
 )
 
-// Metrics records every outbound API request (each attempt, including
-// throttled ones that are retried). A nil *Metrics records nothing.
-type Metrics struct {
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
-}
+// Metrics records every outbound API request (each attempt, including throttled ones that are
+// retried). A nil *Metrics records nothing.
+type Metrics = apimetrics.Metrics
 
-// NewMetrics registers the API metrics with reg. The operator passes
-// controller-runtime's metrics.Registry; tests pass a private registry.
-// Registering twice with the same registry reuses the existing collectors.
+// NewMetrics registers the API metrics with reg. The operator passes controller-runtime's
+// metrics.Registry; tests pass a private registry. Registering twice with the same registry
+// reuses the existing collectors.
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
-	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: MetricRequestsTotal,
-		Help: "Tencent Cloud SSL API requests by action and result code (Success or the error code).",
-	}, []string{"action", "code"})
-	duration := prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    MetricRequestDuration,
-		Help:    "Duration of Tencent Cloud SSL API requests by action.",
-		Buckets: []float64{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30},
-	}, []string{"action"})
-
-	var err error
-	if requests, err = register(reg, requests); err != nil {
-		return nil, err
-	}
-	if duration, err = register(reg, duration); err != nil {
-		return nil, err
-	}
-	return &Metrics{requests: requests, duration: duration}, nil
-}
-
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error) {
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if existing, ok := are.ExistingCollector.(C); ok {
-				return existing, nil
-			}
-		}
-		return c, err
-	}
-	return c, nil
-}
-
-func (m *Metrics) observe(action, code string, d time.Duration) {
-	if m == nil {
-		return
-	}
-	m.requests.WithLabelValues(action, metricCode(code)).Inc()
-	m.duration.WithLabelValues(action).Observe(d.Seconds())
+	return apimetrics.New(reg, apimetrics.Names{
+		Requests:     MetricRequestsTotal,
+		RequestsHelp: "Tencent Cloud SSL API requests by action and result code (Success or the error code).",
+		Duration:     MetricRequestDuration,
+		DurationHelp: "Duration of Tencent Cloud SSL API requests by action.",
+	})
 }
 
 // callRecord describes one attempt for the metrics and the log line. It
@@ -80,7 +45,7 @@ type callRecord struct {
 
 // record is the single instrumentation point for outbound requests.
 func (c *client) record(ctx context.Context, r callRecord) {
-	c.f.opts.Metrics.observe(r.action, r.code, r.duration)
+	c.f.opts.Metrics.Observe(r.action, metricCode(r.code), r.duration)
 
 	code := r.code
 	if code == "" {

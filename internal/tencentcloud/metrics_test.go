@@ -95,26 +95,7 @@ func TestMetricCodeKeepsCardinalityBounded(t *testing.T) {
 	}
 }
 
-func TestNewMetricsReusesCollectorsOnTheSameRegistry(t *testing.T) {
-	reg := prometheus.NewRegistry()
-	first, err := NewMetrics(reg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := NewMetrics(reg)
-	if err != nil {
-		t.Fatalf("second registration: %v", err)
-	}
-	first.observe("UploadCertificate", "", 0)
-	second.observe("UploadCertificate", "", 0)
-	if got := counterValue(t, reg, "UploadCertificate", "Success"); got != 2 {
-		t.Errorf("shared counter = %v, want 2", got)
-	}
-}
-
-func TestANilMetricsRecordsNothing(t *testing.T) {
-	var m *Metrics
-	m.observe("UploadCertificate", "", 0) // must not panic
+func TestAClientWithoutMetricsRecordsNothing(t *testing.T) {
 	env := newTestEnv(t, always(http.StatusOK, okEnvelope("")), func(o *FactoryOptions) { o.Metrics = nil })
 	if _, _, err := env.api(t).Tags(context.Background(), "c"); err != nil {
 		t.Fatal(err)

@@ -2,11 +2,14 @@ package integration_test
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	clocktesting "k8s.io/utils/clock/testing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -334,19 +337,55 @@ func BenchmarkFiftyTargetCLBDeployment(b *testing.B) {
 	b.ReportMetric(float64(h.sim.Calls().Total("DescribeHostDeployRecordDetail"))/float64(b.N), "polls/op")
 }
 
+// The metrics of a manager live in its own registry, so the counts are exact: one record per
+// deployment, counted once when it ends.
 func TestDeploymentGaugesAndOutcomes(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	h, _ := deploymentHarness(t, func(c *harnessConfig) { c.options.Metrics = reg })
+	h, _ := deploymentHarness(t, func(c *harnessConfig) {
+		c.options.Metrics = reg
+		c.sim.Faults = sslsim.Faults{Targets: []sslsim.TargetFault{{ResourceType: "live", Target: "live.example.com", Message: "stream busy"}}}
+	})
 	g := NewWithT(t)
 	cd := h.createDeployment("clb", "clb", "ap-guangzhou", everyType[0].targets)
+	zero := int32(0)
+	live := h.createDeployment("live", "live", "", everyType[3].targets, func(s *sslv1alpha1.CertificateDeploymentSpec) { s.RetryLimit = &zero })
 	h.waitCurrent(cd)
-	g.Eventually(func() float64 {
-		return gauge(t, reg, "certificatedeployment_targets", map[string]string{"namespace": h.ns, "name": "clb", "state": "Succeeded"})
-	}).Should(Equal(3.0))
-	g.Expect(gauge(t, reg, "certificatedeployment_targets", map[string]string{"namespace": h.ns, "name": "clb", "state": "Failed"})).To(Equal(0.0))
+	h.waitCondition(live, sslv1alpha1.DegradedCondition, metav1.ConditionTrue, sslv1alpha1.ReasonDeployFailed)
+
+	// The gauges read the informer cache, which follows the API server shortly after.
+	g.Eventually(func() map[string]float64 {
+		out := map[string]float64{}
+		for _, name := range []string{"clb", "live"} {
+			for _, state := range []string{"Succeeded", "Failed"} {
+				out[name+"/"+state] = gauge(t, reg, "certificatedeployment_targets", map[string]string{"namespace": h.ns, "name": name, "state": state})
+			}
+		}
+		return out
+	}).Should(Equal(map[string]float64{"clb/Succeeded": 3, "clb/Failed": 0, "live/Succeeded": 0, "live/Failed": 1}))
+	outcomes := map[string]float64{}
 	families, err := reg.Gather()
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(families).To(ContainElement(HaveField("Name", HaveValue(Equal("certificatedeployment_deploy_outcomes_total")))))
+	for _, f := range families {
+		if f.GetName() == "certificatedeployment_deploy_outcomes_total" {
+			for _, m := range f.GetMetric() {
+				outcomes[labelsOf(m)] = m.GetCounter().GetValue()
+			}
+		}
+	}
+	g.Expect(outcomes).To(Equal(map[string]float64{
+		"outcome=Succeeded,resource_type=clb":     1,
+		"outcome=DeployFailed,resource_type=live": 1,
+	}))
+}
+
+// labelsOf formats a series' labels as name=value pairs in name order.
+func labelsOf(m *dto.Metric) string {
+	var pairs []string
+	for _, l := range m.GetLabel() {
+		pairs = append(pairs, l.GetName()+"="+l.GetValue())
+	}
+	sort.Strings(pairs)
+	return strings.Join(pairs, ",")
 }
 
 func TestLostDeployResponseAdoptsTheRunningTask(t *testing.T) {

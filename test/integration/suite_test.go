@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -13,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-logr/logr"
-	"github.com/go-logr/logr/funcr"
 	. "github.com/onsi/gomega"
 	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
@@ -28,7 +25,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/controller-runtime/pkg/config"
-	"sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
@@ -51,16 +47,10 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	ctrl.SetLogger(logr.Discard())
-	var err error
-	if env, err = testenv.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	rootCA = testcerts.Must(testcerts.NewCA())
-	code := m.Run()
-	_ = env.Stop()
-	os.Exit(code)
+	testenv.Main(m, func(e *testenv.Env) error {
+		env, rootCA = e, testcerts.Must(testcerts.NewCA())
+		return nil
+	})
 }
 
 // harness runs the real manager against envtest and an SSL simulator over HTTP, in a
@@ -71,7 +61,7 @@ type harness struct {
 	ns  string
 	k8s client.Client
 	sim *sslsim.Simulator
-	log *syncBuffer
+	log *testenv.LogBuffer
 	// simURL is the simulator's endpoint.
 	simURL string
 	cfg    harnessConfig
@@ -111,7 +101,7 @@ func newHarness(t testing.TB, mutate ...func(*harnessConfig)) *harness {
 
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "test-"}}
 	g.Expect(env.Client.Create(context.Background(), ns)).To(Succeed())
-	h := &harness{t: t, ctx: context.Background(), ns: ns.Name, k8s: env.Client, sim: sim, log: &syncBuffer{}, simURL: url, cfg: cfg}
+	h := &harness{t: t, ctx: context.Background(), ns: ns.Name, k8s: env.Client, sim: sim, log: &testenv.LogBuffer{}, simURL: url, cfg: cfg}
 	h.startManager()
 	t.Cleanup(func() {
 		if !t.Failed() {
@@ -139,8 +129,7 @@ func (h *harness) runManager() (stop func()) {
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
-		Logger: funcr.New(func(prefix, args string) { h.log.WriteString(prefix + " " + args + "\n") },
-			funcr.Options{Verbosity: 2}),
+		Logger:                 h.log.Logger(),
 	}
 	if h.cfg.leaderElection {
 		lease, renew, retry := 2*time.Second, time.Second, 200*time.Millisecond
@@ -354,56 +343,17 @@ func failOnce() *interceptor.Funcs {
 	}
 }
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) WriteString(s string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.WriteString(s)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // nudge makes the controller reconcile obj once more, through an annotation that means nothing
 // to it, and returns when that reconcile has finished.
 func (h *harness) nudge(obj client.Object) {
 	h.t.Helper()
 	g := NewWithT(h.t)
 	controller := strings.ToLower(reflect.TypeOf(obj).Elem().Name())
-	before := reconciles(h.t, controller)
+	before := testenv.ReconcileCount(h.t, controller)
 	g.Expect(h.k8s.Get(h.ctx, client.ObjectKeyFromObject(obj), obj)).To(Succeed())
 	patch := client.MergeFrom(obj.DeepCopyObject().(client.Object))
 	obj.SetAnnotations(map[string]string{"test.certsync.io/nudge": strconv.FormatFloat(before, 'f', 0, 64)})
 	g.Expect(h.k8s.Patch(h.ctx, obj, patch)).To(Succeed())
-	g.Eventually(func() float64 { return reconciles(h.t, controller) }).WithTimeout(30 * time.Second).
+	g.Eventually(func() float64 { return testenv.ReconcileCount(h.t, controller) }).WithTimeout(30 * time.Second).
 		Should(BeNumerically(">", before))
-}
-
-// reconciles counts the finished reconciles of a controller, from controller-runtime's metrics.
-func reconciles(t testing.TB, controller string) float64 {
-	families, err := metrics.Registry.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0.0
-	for _, f := range families {
-		if f.GetName() != "controller_runtime_reconcile_total" {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "controller" && l.GetValue() == controller {
-					n += m.GetCounter().GetValue()
-				}
-			}
-		}
-	}
-	return n
 }

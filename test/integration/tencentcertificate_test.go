@@ -13,12 +13,12 @@ import (
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 	"github.com/certsync/tencent-cert-operator/internal/certs"
 	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 	"github.com/certsync/tencent-cert-operator/internal/testcerts"
+	"github.com/certsync/tencent-cert-operator/internal/testenv"
 	"github.com/certsync/tencent-cert-operator/test/sslsim"
 )
 
@@ -365,8 +365,8 @@ func TestSteadyStateMakesNoAPICalls(t *testing.T) {
 	tc := h.createCertificate("web", "web-tls")
 	h.waitCurrent(tc)
 	h.sim.ResetCalls()
-	before := reconcileCount(t, "tencentcertificate")
-	NewWithT(h.t).Eventually(func() float64 { return reconcileCount(t, "tencentcertificate") - before }).
+	before := testenv.ReconcileCount(t, "tencentcertificate")
+	NewWithT(h.t).Eventually(func() float64 { return testenv.ReconcileCount(t, "tencentcertificate") - before }).
 		WithTimeout(30*time.Second).Should(BeNumerically(">=", 10), "resyncs happen")
 	g.Expect(totalCalls(h.sim.Calls())).To(BeZero())
 }
@@ -427,28 +427,6 @@ func TestCredentialsSecretIsUsed(t *testing.T) {
 	h.waitCurrent(tc)
 	h.assertNoSecrets()
 	g.Expect(strings.Contains(h.log.String(), "wrong-key")).To(BeFalse())
-}
-
-// reconcileCount reads controller-runtime's reconcile counter for a controller.
-func reconcileCount(t testing.TB, controller string) float64 {
-	families, err := metrics.Registry.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	total := 0.0
-	for _, f := range families {
-		if f.GetName() != "controller_runtime_reconcile_total" {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "controller" && l.GetValue() == controller {
-					total += m.GetCounter().GetValue()
-				}
-			}
-		}
-	}
-	return total
 }
 
 func TestSupersededCertificateIsDeletedOnceUnbound(t *testing.T) {
@@ -527,29 +505,11 @@ func TestCertificateGaugesAreComputedAtScrapeTime(t *testing.T) {
 
 // gauge returns the value of the first series of a gauge whose labels include labels, or -1.
 func gauge(t testing.TB, reg prometheus.Gatherer, name string, labels map[string]string) float64 {
-	families, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
+	v, n := testenv.Sum(t, reg, name, labels)
+	if n == 0 {
+		return -1
 	}
-	for _, f := range families {
-		if f.GetName() != name {
-			continue
-		}
-	next:
-		for _, m := range f.GetMetric() {
-			have := map[string]string{}
-			for _, l := range m.GetLabel() {
-				have[l.GetName()] = l.GetValue()
-			}
-			for k, v := range labels {
-				if have[k] != v {
-					continue next
-				}
-			}
-			return m.GetGauge().GetValue()
-		}
-	}
-	return -1
+	return v
 }
 
 func TestDuplicateUploadReportedAsAnErrorFindsTheExistingCertificate(t *testing.T) {

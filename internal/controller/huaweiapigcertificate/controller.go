@@ -16,11 +16,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	apimeta "k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -29,11 +24,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 	"github.com/certsync/tencent-cert-operator/internal/certs"
 	"github.com/certsync/tencent-cert-operator/internal/huaweicloud"
+	"github.com/certsync/tencent-cert-operator/internal/reconcile"
 )
 
 // Options configure the controller; zero durations and counts take production defaults.
@@ -107,31 +102,27 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		recorder:  mgr.GetEventRecorder("tencent-cert-operator"),
 		opts:      opts,
 	}
-	indexer := mgr.GetFieldIndexer()
-	for field, ref := range map[string]func(*sslv1alpha1.HuaweiAPIGCertificate) *sslv1alpha1.LocalObjectReference{
-		indexSecretRef: func(o *sslv1alpha1.HuaweiAPIGCertificate) *sslv1alpha1.LocalObjectReference { return o.Spec.SecretRef },
-		indexCredentialsRef: func(o *sslv1alpha1.HuaweiAPIGCertificate) *sslv1alpha1.LocalObjectReference {
-			return o.Spec.CredentialsRef
-		},
-		indexCertificateRef: func(o *sslv1alpha1.HuaweiAPIGCertificate) *sslv1alpha1.LocalObjectReference {
-			return o.Spec.CertificateRef
-		},
-	} {
-		err := indexer.IndexField(context.Background(), &sslv1alpha1.HuaweiAPIGCertificate{}, field, func(o client.Object) []string {
-			if ref := ref(o.(*sslv1alpha1.HuaweiAPIGCertificate)); ref != nil {
-				return []string{ref.Name}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
+	ref := func(field string, get func(*sslv1alpha1.HuaweiAPIGCertificate) *sslv1alpha1.LocalObjectReference) error {
+		return reconcile.IndexReference(mgr, &sslv1alpha1.HuaweiAPIGCertificate{}, field, get)
 	}
+	if err := errors.Join(
+		ref(indexSecretRef, func(o *sslv1alpha1.HuaweiAPIGCertificate) *sslv1alpha1.LocalObjectReference { return o.Spec.SecretRef }),
+		ref(indexCredentialsRef, func(o *sslv1alpha1.HuaweiAPIGCertificate) *sslv1alpha1.LocalObjectReference {
+			return o.Spec.CredentialsRef
+		}),
+		ref(indexCertificateRef, func(o *sslv1alpha1.HuaweiAPIGCertificate) *sslv1alpha1.LocalObjectReference {
+			return o.Spec.CertificateRef
+		}),
+	); err != nil {
+		return err
+	}
+	newList := func() client.ObjectList { return &sslv1alpha1.HuaweiAPIGCertificateList{} }
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&sslv1alpha1.HuaweiAPIGCertificate{}, builder.WithPredicates(
 			predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
-		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.forSecret)).
-		Watches(&sslv1alpha1.TencentCertificate{}, handler.EnqueueRequestsFromMapFunc(r.forTencentCertificate)).
+		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(forSecret(mgr.GetClient(), newList))).
+		Watches(&sslv1alpha1.TencentCertificate{}, handler.EnqueueRequestsFromMapFunc(
+			reconcile.EnqueueByIndex(mgr.GetClient(), newList, indexCertificateRef))).
 		Named("huaweiapigcertificate").
 		Complete(r)
 }
@@ -170,7 +161,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	return ctrl.Result{}, nil
 }
 
-// finish turns the outcome into conditions, events and a result, and patches the status when
+// finish turns the outcome into conditions, events and a result, and writes the status when
 // it changed.
 func (r *Reconciler) finish(ctx context.Context, base *sslv1alpha1.HuaweiAPIGCertificate, run *reconcileRun, err error) (ctrl.Result, error) {
 	obj := run.obj
@@ -179,95 +170,41 @@ func (r *Reconciler) finish(ctx context.Context, base *sslv1alpha1.HuaweiAPIGCer
 		return ctrl.Result{}, nil
 	}
 	st := &obj.Status
-	if setConditions(&st.Conditions, obj.Generation, err, readyMessage(obj)) {
+	conds := reconcile.Conditions{List: &st.Conditions, Generation: obj.Generation}
+	result, retErr, observed := conds.Apply(err, sslv1alpha1.ReasonSucceeded, readyMessage(obj))
+	if observed {
 		st.ObservedGeneration = obj.Generation
 		st.LastHandledReconcileAt = obj.Annotations[sslv1alpha1.ReconcileRequestAnnotation]
 	}
-	r.emitReadyTransition(obj, base.Status.Conditions, err)
-
-	var result ctrl.Result
-	var retErr error
-	switch s := asStop(err); {
-	case err == nil:
-		result.RequeueAfter = jitter(r.opts.ResyncInterval)
-	case s.class == transient:
-		retErr = s
-		log.FromContext(ctx).Info("Reconciliation failed; retrying", "reason", s.reason,
-			"code", huaweicloud.Code(err), "requestID", huaweicloud.RequestID(err))
-	default:
-		result.RequeueAfter = s.after
+	if err == nil {
+		result.RequeueAfter = reconcile.Jitter(r.opts.ResyncInterval)
 	}
-	if !equality.Semantic.DeepEqual(base.Status, obj.Status) {
-		if perr := r.Status().Patch(ctx, obj, client.MergeFrom(base)); perr != nil && !apierrors.IsNotFound(perr) {
-			return ctrl.Result{}, perr
-		}
-	}
-	return result, retErr
+	reconcile.EmitReadyTransition(r.recorder, obj, base.Status.Conditions, st.Conditions, err)
+	return reconcile.Finish(ctx, r.Client, base, obj, func(o client.Object) any { return o.(*sslv1alpha1.HuaweiAPIGCertificate).Status }, result, retErr)
 }
 
 func readyMessage(obj *sslv1alpha1.HuaweiAPIGCertificate) string {
 	return fmt.Sprintf("Certificate %s is bound to every listed domain (%d)", obj.Status.CertificateName, len(obj.Status.Domains))
 }
 
-// emitReadyTransition emits one event when Ready's status or reason changes; the event reason
-// is the condition reason and the note adds APIG's error code and request ID.
-func (r *Reconciler) emitReadyTransition(obj *sslv1alpha1.HuaweiAPIGCertificate, before []metav1.Condition, cause error) {
-	was := apimeta.FindStatusCondition(before, sslv1alpha1.ReadyCondition)
-	is := apimeta.FindStatusCondition(obj.Status.Conditions, sslv1alpha1.ReadyCondition)
-	if is == nil || (was != nil && was.Status == is.Status && was.Reason == is.Reason) {
-		return
-	}
-	eventType := corev1.EventTypeNormal
-	if is.Status != metav1.ConditionTrue {
-		eventType = corev1.EventTypeWarning
-	}
-	r.recorder.Eventf(obj, nil, eventType, is.Reason, "Reconcile", "%s%s", is.Message, apiDetails(cause))
-}
-
-// apiDetails formats APIG's error code and request ID of err for an event note.
-func apiDetails(err error) string {
-	code, id := huaweicloud.Code(err), huaweicloud.RequestID(err)
-	switch {
-	case code != "" && id != "":
-		return fmt.Sprintf(" (error_code %s, request ID %s)", code, id)
-	case code != "":
-		return fmt.Sprintf(" (error_code %s)", code)
-	}
-	return ""
-}
-
 // forSecret maps a Secret to the objects that read it: as their source, as their credentials,
-// or as the source of the TencentCertificate they follow.
-func (r *Reconciler) forSecret(ctx context.Context, secret client.Object) []reconcile.Request {
-	ns := secret.GetNamespace()
-	reqs := r.referrers(ctx, ns, indexSecretRef, secret.GetName())
-	reqs = append(reqs, r.referrers(ctx, ns, indexCredentialsRef, secret.GetName())...)
-	tcs := &sslv1alpha1.TencentCertificateList{}
-	if err := r.List(ctx, tcs, client.InNamespace(ns)); err != nil {
-		log.FromContext(ctx).Error(err, "Failed to list TencentCertificates for a Secret")
+// or as the source of the TencentCertificate they follow. TencentCertificates are scanned, not
+// indexed: their index belongs to the TencentCertificate controller, which may not run here.
+func forSecret(c client.Reader, newList func() client.ObjectList) handler.MapFunc {
+	direct := reconcile.EnqueueByIndex(c, newList, indexSecretRef, indexCredentialsRef)
+	byCertificate := reconcile.EnqueueByIndex(c, newList, indexCertificateRef)
+	return func(ctx context.Context, secret client.Object) []ctrl.Request {
+		reqs := direct(ctx, secret)
+		tcs := &sslv1alpha1.TencentCertificateList{}
+		if err := c.List(ctx, tcs, client.InNamespace(secret.GetNamespace())); err != nil {
+			log.FromContext(ctx).Error(err, "Failed to list TencentCertificates for a Secret")
+			return reqs
+		}
+		for i := range tcs.Items {
+			if ref := tcs.Items[i].Spec.SecretRef; ref != nil && ref.Name == secret.GetName() {
+				reqs = append(reqs, byCertificate(ctx, &tcs.Items[i])...)
+			}
+		}
 		return reqs
 	}
-	for _, tc := range tcs.Items {
-		if tc.Spec.SecretRef != nil && tc.Spec.SecretRef.Name == secret.GetName() {
-			reqs = append(reqs, r.referrers(ctx, ns, indexCertificateRef, tc.Name)...)
-		}
-	}
-	return reqs
-}
-
-func (r *Reconciler) forTencentCertificate(ctx context.Context, tc client.Object) []reconcile.Request {
-	return r.referrers(ctx, tc.GetNamespace(), indexCertificateRef, tc.GetName())
-}
-
-func (r *Reconciler) referrers(ctx context.Context, ns, index, name string) []reconcile.Request {
-	list := &sslv1alpha1.HuaweiAPIGCertificateList{}
-	if err := r.List(ctx, list, client.InNamespace(ns), client.MatchingFields{index: name}); err != nil {
-		log.FromContext(ctx).Error(err, "Failed to list HuaweiAPIGCertificates", "index", index)
-		return nil
-	}
-	reqs := make([]reconcile.Request, 0, len(list.Items))
-	for _, o := range list.Items {
-		reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: o.Namespace, Name: o.Name}})
-	}
-	return reqs
 }

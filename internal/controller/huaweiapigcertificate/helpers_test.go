@@ -8,6 +8,7 @@ import (
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 	"github.com/certsync/tencent-cert-operator/internal/huaweicloud"
+	"github.com/certsync/tencent-cert-operator/internal/reconcile"
 )
 
 func TestSameSerial(t *testing.T) {
@@ -49,25 +50,25 @@ func TestCertificateName(t *testing.T) {
 	}
 }
 
-func TestCloudStop(t *testing.T) {
+func TestCloudOutcome(t *testing.T) {
 	cases := []struct {
-		name   string
-		err    error
-		class  class
-		reason string
+		name     string
+		err      error
+		severity reconcile.Severity
+		reason   string
 	}{
-		{"a wrong key stalls as invalid credentials", &huaweicloud.Error{Code: "APIG.1002", HTTPStatus: 401}, terminal, sslv1alpha1.ReasonCredentialsInvalid},
-		{"a missing domain stalls as not found", &huaweicloud.Error{Code: "APIG.3020", HTTPStatus: 404}, terminal, sslv1alpha1.ReasonDomainNotFound},
-		{"an invalid parameter stalls as rejected", &huaweicloud.Error{Code: "APIG.2012", HTTPStatus: 400}, terminal, sslv1alpha1.ReasonAPIRejected},
-		{"a conflict waits", &huaweicloud.Error{Code: "APIG.4000", HTTPStatus: 409}, waiting, sslv1alpha1.ReasonProgressing},
-		{"a system error is retried", &huaweicloud.Error{Code: "APIG.9999", HTTPStatus: 500}, transient, sslv1alpha1.ReasonAPIError},
-		{"a network error is retried", errors.New("connection reset"), transient, sslv1alpha1.ReasonAPIError},
+		{"a wrong key stalls as invalid credentials", &huaweicloud.Error{Code: "APIG.1002", HTTPStatus: 401}, reconcile.Terminal, sslv1alpha1.ReasonCredentialsInvalid},
+		{"a missing domain stalls as not found", &huaweicloud.Error{Code: "APIG.3020", HTTPStatus: 404}, reconcile.Terminal, sslv1alpha1.ReasonDomainNotFound},
+		{"an invalid parameter stalls as rejected", &huaweicloud.Error{Code: "APIG.2012", HTTPStatus: 400}, reconcile.Terminal, sslv1alpha1.ReasonAPIRejected},
+		{"a conflict waits", &huaweicloud.Error{Code: "APIG.4000", HTTPStatus: 409}, reconcile.Waiting, sslv1alpha1.ReasonProgressing},
+		{"a system error is retried", &huaweicloud.Error{Code: "APIG.9999", HTTPStatus: 500}, reconcile.Transient, sslv1alpha1.ReasonAPIError},
+		{"a network error is retried", errors.New("connection reset"), reconcile.Transient, sslv1alpha1.ReasonAPIError},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s := cloudStop("bind", tc.err)
-			if s.class != tc.class || s.reason != tc.reason || !errors.Is(s, tc.err) {
-				t.Fatalf("cloudStop = %+v", s)
+			o := cloudOutcome("bind", tc.err)
+			if o.Severity != tc.severity || o.Reason != tc.reason || !errors.Is(o, tc.err) {
+				t.Fatalf("cloudOutcome = %+v", o)
 			}
 		})
 	}

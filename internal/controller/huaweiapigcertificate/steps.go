@@ -3,9 +3,9 @@ package huaweiapigcertificate
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -17,6 +17,7 @@ import (
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 	"github.com/certsync/tencent-cert-operator/internal/certs"
 	"github.com/certsync/tencent-cert-operator/internal/huaweicloud"
+	"github.com/certsync/tencent-cert-operator/internal/reconcile"
 )
 
 // reconcileSource reads and validates the Secret, directly or through the TencentCertificate
@@ -32,21 +33,20 @@ func (r *Reconciler) reconcileSource(ctx context.Context, run *reconcileRun) err
 		tc := &sslv1alpha1.TencentCertificate{}
 		err := r.Get(ctx, client.ObjectKey{Namespace: run.obj.Namespace, Name: spec.CertificateRef.Name}, tc)
 		if apierrors.IsNotFound(err) {
-			return waitFor(r.opts.SourceWait, sslv1alpha1.ReasonCertificateRefInvalid, "TencentCertificate %q not found", spec.CertificateRef.Name)
+			return reconcile.NewWaiting(sslv1alpha1.ReasonCertificateRefInvalid, fmt.Sprintf("TencentCertificate %q not found", spec.CertificateRef.Name), r.opts.SourceWait)
 		}
 		if err != nil {
 			return err
 		}
 		if tc.Spec.SecretRef == nil {
-			return stalled(sslv1alpha1.ReasonCertificateRefInvalid,
-				"TencentCertificate %q adopts an existing certificate and has no Secret to follow; use secretRef", tc.Name)
+			return reconcile.NewTerminal(sslv1alpha1.ReasonCertificateRefInvalid, fmt.Sprintf("TencentCertificate %q adopts an existing certificate and has no Secret to follow; use secretRef", tc.Name))
 		}
 		name = tc.Spec.SecretRef.Name
 	}
 	secret := &corev1.Secret{}
 	if err := r.apiReader.Get(ctx, client.ObjectKey{Namespace: run.obj.Namespace, Name: name}, secret); err != nil {
 		if apierrors.IsNotFound(err) {
-			return waitFor(r.opts.SourceWait, sslv1alpha1.ReasonSecretNotFound, "Secret %q not found", name)
+			return reconcile.NewWaiting(sslv1alpha1.ReasonSecretNotFound, fmt.Sprintf("Secret %q not found", name), r.opts.SourceWait)
 		}
 		return err
 	}
@@ -54,7 +54,7 @@ func (r *Reconciler) reconcileSource(ctx context.Context, run *reconcileRun) err
 	if err != nil {
 		var invalid *certs.Error
 		if errors.As(err, &invalid) {
-			return stalled(invalid.Reason, "Secret %q: %s", name, invalid.Message)
+			return reconcile.NewTerminal(invalid.Reason, fmt.Sprintf("Secret %q: %s", name, invalid.Message))
 		}
 		return err
 	}
@@ -80,7 +80,7 @@ func (r *Reconciler) reconcileCoverage(_ context.Context, run *reconcileRun) err
 }
 
 func notCovered(host string, names []string) error {
-	return stalled(sslv1alpha1.ReasonDomainNotCovered, "Domain %s is not covered by the certificate's names %v", host, names)
+	return reconcile.NewTerminal(sslv1alpha1.ReasonDomainNotCovered, fmt.Sprintf("Domain %s is not covered by the certificate's names %v", host, names))
 }
 
 // reconcileFinalizer keeps the finalizer exactly while deletion has work to do: with
@@ -94,20 +94,16 @@ func (r *Reconciler) reconcileFinalizer(ctx context.Context, run *reconcileRun) 
 	return r.patchFinalizer(ctx, obj, want)
 }
 
-// patchFinalizer adds or removes the finalizer with a merge patch, keeping the in-memory spec,
-// generation and status this reconcile works on.
+// patchFinalizer adds or removes the finalizer, keeping the in-memory spec and status this
+// reconcile works on.
 func (r *Reconciler) patchFinalizer(ctx context.Context, obj *sslv1alpha1.HuaweiAPIGCertificate, add bool) error {
-	saved := obj.DeepCopy()
-	if add {
-		controllerutil.AddFinalizer(obj, sslv1alpha1.Finalizer)
-	} else {
-		controllerutil.RemoveFinalizer(obj, sslv1alpha1.Finalizer)
-	}
-	if err := r.Patch(ctx, obj, client.MergeFrom(saved)); err != nil {
-		return err
-	}
-	obj.Generation, obj.Spec, obj.Status = saved.Generation, saved.Spec, saved.Status
-	return nil
+	return reconcile.PatchMetadata(ctx, r.Client, obj, func(o client.Object) {
+		if add {
+			controllerutil.AddFinalizer(o, sslv1alpha1.Finalizer)
+		} else {
+			controllerutil.RemoveFinalizer(o, sslv1alpha1.Finalizer)
+		}
+	})
 }
 
 // reconcileBindings makes every listed domain serve the Secret's certificate. A domain whose
@@ -142,7 +138,7 @@ func (r *Reconciler) reconcileBindings(ctx context.Context, run *reconcileRun) e
 		}
 		// A failure of one domain does not hold up the others; any other failure (credentials,
 		// throttling, network) would fail them all.
-		if s := asStop(err); s.class != terminal || !domainSpecific(s.reason) {
+		if o := reconcile.As(err); o.Severity != reconcile.Terminal || !domainSpecific(o.Reason) {
 			st.Domains = mergeDomains(st.Domains, domains)
 			return err
 		}
@@ -180,7 +176,7 @@ func (r *Reconciler) bindDomain(ctx context.Context, run *reconcileRun, ref sslv
 	}
 	d, err := api.ResolveDomain(ctx, huaweicloud.DomainRef{InstanceID: spec.InstanceID, GroupID: ref.GroupID, DomainID: ref.DomainID, URLDomain: ref.URLDomain})
 	if err != nil {
-		return nil, cloudStop("read domain "+what+" of group "+ref.GroupID, err)
+		return nil, cloudOutcome("read domain "+what+" of group "+ref.GroupID, err)
 	}
 	ds := &sslv1alpha1.APIGDomainStatus{GroupID: ref.GroupID, DomainID: d.ID, URLDomain: d.URLDomain,
 		SSLID: d.SSLID, SSLName: d.SSLName, CNAMEStatus: cnameStatus(d.CNAMEStatus)}
@@ -193,7 +189,7 @@ func (r *Reconciler) bindDomain(ctx context.Context, run *reconcileRun, ref sslv
 	}
 	served, err := api.DomainCertificate(ctx, d)
 	if err != nil && !huaweicloud.IsNotFound(err) {
-		return ds, cloudStop("read the certificate of domain "+d.URLDomain, err)
+		return ds, cloudOutcome("read the certificate of domain "+d.URLDomain, err)
 	}
 	if served != nil && sameSerial(served.SerialNumber, b.SerialNumber()) {
 		ds.Fingerprint = b.Fingerprint
@@ -201,10 +197,10 @@ func (r *Reconciler) bindDomain(ctx context.Context, run *reconcileRun, ref sslv
 	}
 	bound, err := api.Bind(ctx, d, huaweicloud.BindRequest{Name: name, CertificatePEM: b.CertificatePEM, PrivateKeyPEM: b.PrivateKeyPEM})
 	if err != nil {
-		return ds, cloudStop("bind the certificate to domain "+d.URLDomain, err)
+		return ds, cloudOutcome("bind the certificate to domain "+d.URLDomain, err)
 	}
 	ds.SSLID, ds.SSLName, ds.Fingerprint = bound.SSLID, bound.SSLName, b.Fingerprint
-	ds.CNAMEStatus, ds.LastBindTime = cnameStatus(bound.CNAMEStatus), nowTime(r.opts.Clock.Now())
+	ds.CNAMEStatus, ds.LastBindTime = cnameStatus(bound.CNAMEStatus), reconcile.Now(r.opts.Clock)
 	r.recorder.Eventf(run.obj, nil, corev1.EventTypeNormal, sslv1alpha1.ReasonBound, "Bind",
 		"Bound certificate %s (serial %s) to domain %s as %s (request ID %s)", name, b.SerialNumber(), d.URLDomain, bound.SSLID, bound.RequestID)
 	log.FromContext(ctx).Info("Bound certificate to APIG domain", "domain", d.URLDomain, "domainID", d.ID,
@@ -232,14 +228,14 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, run *reconcileRun) err
 	st.CleanupAttempts++
 	if st.CleanupAttempts >= r.opts.CleanupAttempts {
 		r.recorder.Eventf(obj, nil, corev1.EventTypeWarning, sslv1alpha1.ReasonCleanupAbandoned, "Delete",
-			"Released after %d attempts; still bound: %s%s", st.CleanupAttempts, strings.Join(left, ", "), apiDetails(lastErr))
+			"Released after %d attempts; still bound: %s%s", st.CleanupAttempts, strings.Join(left, ", "), reconcile.CloudDetails(lastErr))
 		return r.patchFinalizer(ctx, obj, false)
 	}
 	delay := r.opts.CleanupBackoff << min(st.CleanupAttempts-1, 10)
-	s := waitFor(jitter(delay), sslv1alpha1.ReasonCleanupBlocked, "Unbinding failed for %s; attempt %d of %d",
-		strings.Join(left, ", "), st.CleanupAttempts, r.opts.CleanupAttempts)
-	s.cause = lastErr
-	return s
+	o := reconcile.NewWaiting(sslv1alpha1.ReasonCleanupBlocked, fmt.Sprintf("Unbinding failed for %s; attempt %d of %d",
+		strings.Join(left, ", "), st.CleanupAttempts, r.opts.CleanupAttempts), reconcile.Jitter(delay))
+	o.Cause = lastErr
+	return o
 }
 
 // unbindAll unbinds every domain in status that still serves the certificate this object
@@ -301,19 +297,19 @@ func (r *Reconciler) cloud(ctx context.Context, run *reconcileRun) (huaweicloud.
 		secret := &corev1.Secret{}
 		if err := r.apiReader.Get(ctx, client.ObjectKey{Namespace: obj.Namespace, Name: ref.Name}, secret); err != nil {
 			if apierrors.IsNotFound(err) {
-				return nil, waitFor(r.opts.SourceWait, sslv1alpha1.ReasonCredentialsNotFound, "Credentials Secret %q not found", ref.Name)
+				return nil, reconcile.NewWaiting(sslv1alpha1.ReasonCredentialsNotFound, fmt.Sprintf("Credentials Secret %q not found", ref.Name), r.opts.SourceWait)
 			}
 			return nil, err
 		}
 		c, err := huaweicloud.CredentialsFromSecretData(secret.Data)
 		if err != nil {
-			return nil, stalled(sslv1alpha1.ReasonCredentialsInvalid, "Credentials Secret %q is invalid: %v", ref.Name, err)
+			return nil, reconcile.NewTerminal(sslv1alpha1.ReasonCredentialsInvalid, fmt.Sprintf("Credentials Secret %q is invalid: %v", ref.Name, err))
 		}
 		creds = &c
 	}
 	api, err := r.opts.Cloud.For(ctx, creds, huaweicloud.Scope{Region: obj.Spec.Region, ProjectID: obj.Spec.ProjectID})
 	if err != nil {
-		return nil, cloudStop("build the APIG client", err)
+		return nil, cloudOutcome("build the APIG client", err)
 	}
 	run.api = api
 	return api, nil
@@ -388,9 +384,4 @@ func cnameStatus(s int32) sslv1alpha1.CNAMEStatus {
 		return sslv1alpha1.CNAMEFailed
 	}
 	return sslv1alpha1.CNAMEUnknown
-}
-
-func nowTime(t time.Time) *metav1.Time {
-	m := metav1.NewTime(t.Truncate(time.Second))
-	return &m
 }

@@ -101,6 +101,20 @@ func (c *Client) Calls(verbs ...string) []Call {
 	return out
 }
 
+// Verbs returns the verbs of all recorded calls, in order.
+func (c *Client) Verbs() []string {
+	var out []string
+	for _, call := range c.Calls() {
+		out = append(out, call.Verb)
+	}
+	return out
+}
+
+// Error returns a service error with code, as the client would return it.
+func Error(code string) *tencentcloud.Error {
+	return &tencentcloud.Error{Action: "Fake", Code: code, Message: "m", RequestID: "req-err"}
+}
+
 // Count returns how many times verb was called.
 func (c *Client) Count(verb string) int { return len(c.Calls(verb)) }
 

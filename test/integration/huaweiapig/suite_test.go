@@ -1,18 +1,11 @@
-package huaweiapigcertificate_test
+package huaweiapig_test
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"os"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/go-logr/logr"
-	"github.com/go-logr/logr/funcr"
 	. "github.com/onsi/gomega"
-	dto "github.com/prometheus/client_model/go"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
@@ -22,7 +15,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/config"
-	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
@@ -46,21 +38,13 @@ const (
 )
 
 var (
-	env    *testenv.Env
-	rootCA *testcerts.CA
+	env *testenv.Env
+	// rootCA issues every test's certificates.
+	rootCA = testcerts.Must(testcerts.NewCA())
 )
 
 func TestMain(m *testing.M) {
-	ctrl.SetLogger(logr.Discard())
-	var err error
-	if env, err = testenv.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	rootCA = testcerts.Must(testcerts.NewCA())
-	code := m.Run()
-	_ = env.Stop()
-	os.Exit(code)
+	testenv.Main(m, func(e *testenv.Env) error { env = e; return nil })
 }
 
 func inventory() *apigsim.Inventory {
@@ -81,7 +65,7 @@ type harness struct {
 	k8s client.Client
 	sim *apigsim.Simulator
 	url string
-	log *syncBuffer
+	log *testenv.LogBuffer
 }
 
 func newHarness(t testing.TB, faults ...apigsim.FaultRule) *harness {
@@ -94,7 +78,7 @@ func newHarness(t testing.TB, faults ...apigsim.FaultRule) *harness {
 	t.Setenv(huaweicloud.EnvSecretKey, testSK)
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "hw-"}}
 	g.Expect(env.Client.Create(context.Background(), ns)).To(Succeed())
-	h := &harness{t: t, ctx: context.Background(), ns: ns.Name, k8s: env.Client, sim: sim, url: url, log: &syncBuffer{}}
+	h := &harness{t: t, ctx: context.Background(), ns: ns.Name, k8s: env.Client, sim: sim, url: url, log: &testenv.LogBuffer{}}
 
 	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
 		Scheme:                 env.Scheme,
@@ -103,8 +87,7 @@ func newHarness(t testing.TB, faults ...apigsim.FaultRule) *harness {
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
-		Logger: funcr.New(func(prefix, args string) { h.log.WriteString(prefix + " " + args + "\n") },
-			funcr.Options{Verbosity: 2}),
+		Logger:                 h.log.Logger(),
 	})
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(huaweiapigcertificate.SetupWithManager(mgr, huaweiapigcertificate.Options{
@@ -112,16 +95,8 @@ func newHarness(t testing.TB, faults ...apigsim.FaultRule) *harness {
 		ResyncInterval: time.Hour, SourceWait: 200 * time.Millisecond,
 		CleanupAttempts: 3, CleanupBackoff: 50 * time.Millisecond,
 	})).To(Succeed())
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- mgr.Start(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("manager: %v", err)
-		}
-		t.Logf("APIG calls in %s: %v", t.Name(), sim.Calls())
-	})
+	testenv.StartManager(t, mgr)
+	t.Cleanup(func() { t.Logf("APIG calls in %s: %v", t.Name(), sim.Calls()) })
 	return h
 }
 
@@ -216,50 +191,4 @@ func (h *harness) events(name string) []string {
 		}
 	}
 	return out
-}
-
-// reconciles reads controller-runtime's reconcile counter of this controller.
-func reconciles(t testing.TB) float64 {
-	families, err := ctrlmetrics.Registry.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	total := 0.0
-	for _, f := range families {
-		if f.GetName() != "controller_runtime_reconcile_total" {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			if hasLabel(m, "controller", "huaweiapigcertificate") {
-				total += m.GetCounter().GetValue()
-			}
-		}
-	}
-	return total
-}
-
-func hasLabel(m *dto.Metric, name, value string) bool {
-	for _, l := range m.GetLabel() {
-		if l.GetName() == name && l.GetValue() == value {
-			return true
-		}
-	}
-	return false
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) WriteString(s string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.WriteString(s)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

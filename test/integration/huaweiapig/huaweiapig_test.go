@@ -1,4 +1,4 @@
-package huaweiapigcertificate_test
+package huaweiapig_test
 
 import (
 	"encoding/json"
@@ -14,6 +14,7 @@ import (
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 	"github.com/certsync/tencent-cert-operator/internal/certs"
 	"github.com/certsync/tencent-cert-operator/internal/testcerts"
+	"github.com/certsync/tencent-cert-operator/internal/testenv"
 	"github.com/certsync/tencent-cert-operator/test/apigsim"
 )
 
@@ -53,9 +54,9 @@ func TestBindRenewAndSteadyState(t *testing.T) {
 
 	// Steady state: a Secret event with the same certificate reconciles without a call.
 	h.sim.ResetCalls()
-	before := reconciles(t)
+	before := testenv.ReconcileCount(t, "huaweiapigcertificate")
 	h.updateSecret("web-tls", func(s *corev1.Secret) { s.Labels = map[string]string{"touched": "yes"} })
-	g.Eventually(func() float64 { return reconciles(t) }).Should(BeNumerically(">", before))
+	g.Eventually(func() float64 { return testenv.ReconcileCount(t, "huaweiapigcertificate") }).Should(BeNumerically(">", before))
 	g.Expect(h.sim.Calls().Total("")).To(BeZero())
 
 	// Renewal: every domain gets the new certificate.
