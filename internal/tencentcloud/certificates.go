@@ -22,17 +22,17 @@ var listedResourceTypes = []sslv1alpha1.ResourceType{
 	sslv1alpha1.ResourceTypeTKE, sslv1alpha1.ResourceTypeAPIGateway, sslv1alpha1.ResourceTypeCOS, sslv1alpha1.ResourceTypeVOD,
 }
 
-// Upload sends Repeatable=false, so that content already in the account, for example after a
-// crash lost the status write of an earlier upload, is answered with the existing ID. One
-// reading of the reference fails such an upload with FailedOperation.CertificateExists
-// instead; then CheckCertificateExist finds the ID.
+// Upload sends Repeatable=false unless asked otherwise, so that content already in the account,
+// for example after a crash lost the status write of an earlier upload, is answered with the
+// existing ID. One reading of the reference fails such an upload with
+// FailedOperation.CertificateExists instead; then CheckCertificateExist finds the ID.
 func (c *client) Upload(ctx context.Context, in UploadInput) (Uploaded, error) {
 	req := uploadCertificateRequest{
 		CertificatePublicKey:  in.CertificatePEM,
 		CertificatePrivateKey: in.PrivateKeyPEM,
 		CertificateType:       in.Type,
 		Alias:                 in.Alias,
-		Repeatable:            new(false),
+		Repeatable:            new(in.Repeatable),
 	}
 	if in.ProjectID != nil {
 		req.ProjectId = flexInt(*in.ProjectID)
