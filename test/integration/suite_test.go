@@ -54,6 +54,17 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	rootCA = testcerts.Must(testcerts.NewCA())
+	// The default account, as the chart installs it: every namespace, the ambient chain.
+	if err := env.Client.Create(context.Background(), &sslv1alpha1.TencentCloudAccount{
+		ObjectMeta: metav1.ObjectMeta{Name: sslv1alpha1.DefaultAccountName},
+		Spec: sslv1alpha1.TencentCloudAccountSpec{
+			Identity:          sslv1alpha1.AccountIdentity{Type: sslv1alpha1.AccountIdentityAmbient},
+			NamespaceSelector: &metav1.LabelSelector{},
+		},
+	}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	code := m.Run()
 	_ = env.Stop()
 	os.Exit(code)
@@ -70,6 +81,8 @@ type harness struct {
 	log *syncBuffer
 	// simURL is the simulator's endpoint.
 	simURL string
+	// others are further namespaces the manager watches, for tests of several teams.
+	others []string
 	cfg    harnessConfig
 	// stopManager stops the running manager, as a crash or a restart would.
 	stopManager func()
@@ -80,6 +93,8 @@ type harnessConfig struct {
 	options controllers.Options
 	// interceptors wrap the manager's client, to inject failures.
 	interceptors *interceptor.Funcs
+	// namespaces is how many namespaces besides the first the manager watches.
+	namespaces int
 }
 
 func newHarness(t testing.TB, mutate ...func(*harnessConfig)) *harness {
@@ -105,6 +120,11 @@ func newHarness(t testing.TB, mutate ...func(*harnessConfig)) *harness {
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "test-"}}
 	g.Expect(env.Client.Create(context.Background(), ns)).To(Succeed())
 	h := &harness{t: t, ctx: context.Background(), ns: ns.Name, k8s: env.Client, sim: sim, log: &syncBuffer{}, simURL: url, cfg: cfg}
+	for range cfg.namespaces {
+		other := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "test-"}}
+		g.Expect(env.Client.Create(context.Background(), other)).To(Succeed())
+		h.others = append(h.others, other.Name)
+	}
 	h.startManager()
 	t.Cleanup(func() { t.Logf("SSL API calls in %s: %v", t.Name(), sim.Calls()) })
 	return h
@@ -116,7 +136,7 @@ func (h *harness) startManager() {
 	g := NewWithT(h.t)
 	opts := ctrl.Options{
 		Scheme:                 env.Scheme,
-		Cache:                  controllers.CacheOptions(h.ns),
+		Cache:                  controllers.CacheOptions(strings.Join(append([]string{h.ns}, h.others...), ",")),
 		Client:                 controllers.ClientOptions(),
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",

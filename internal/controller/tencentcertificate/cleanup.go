@@ -50,6 +50,11 @@ func (r *Reconciler) oldCertificatesStep(ctx context.Context, run *run) error {
 	if err != nil {
 		return err
 	}
+	// Only this object's certificates are muted; others are retained, never touched.
+	if toMute, err = r.keepOwned(ctx, api, run, toMute); err != nil {
+		return err
+	}
+	toDelete = slices.DeleteFunc(toDelete, func(id string) bool { o, ok := run.owners[id]; return ok && o.found && !o.owned })
 	if len(toMute) > 0 {
 		if err := api.MuteExpiry(ctx, toMute); err != nil && !tencentcloud.IsNotFound(err) {
 			return reconcile.Cloud("mute expiry notifications of superseded certificates", err, 0)
@@ -96,15 +101,15 @@ func (r *Reconciler) deleteUnbound(ctx context.Context, api tencentcloud.API, ru
 	var res deletion
 	var candidates []string
 	for _, id := range ids {
-		tags, found, err := api.Tags(ctx, id)
+		owned, found, err := r.owned(ctx, api, run, id)
 		switch {
 		case err != nil:
-			return res, reconcile.Cloud("look up certificate "+id, err, 0)
+			return res, err
 		case !found:
 			res.deleted = append(res.deleted, id)
 			run.note(false, sslv1alpha1.ReasonOldCertificateDeleted, "Certificate %s no longer exists in Tencent Cloud", id)
-		case tags[sslv1alpha1.TagNamespace] != run.obj.Namespace || tags[sslv1alpha1.TagName] != run.obj.Name:
-			// Uploaded by someone else, and only shared with us because the content is the same.
+		case !owned:
+			// Not this object's: uploaded by another object, cluster or person.
 			res.kept = append(res.kept, id)
 			run.note(false, sslv1alpha1.ReasonOldCertificateKept, "Kept certificate %s: it was uploaded by someone else", id)
 		default:
@@ -154,7 +159,7 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, run *run) error {
 	}
 	var ids []string
 	if obj.Spec.CertificateID == "" && obj.Spec.DeletionPolicy != sslv1alpha1.DeletionPolicyRetain {
-		if obj.Status.CertificateID != "" {
+		if obj.Status.CertificateID != "" && !obj.Status.Adopted {
 			ids = append(ids, obj.Status.CertificateID)
 		}
 		for _, h := range obj.Status.History {
