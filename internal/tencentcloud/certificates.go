@@ -49,7 +49,8 @@ func (c *client) Upload(ctx context.Context, in UploadInput) (Uploaded, error) {
 		return Uploaded{CertificateID: resp.CertificateId, RequestID: resp.RequestId}, nil
 	case err == nil:
 		return Uploaded{}, noID(action, resp.RequestId)
-	case !IsAlreadyExists(err):
+	case !IsAlreadyExists(err) || in.Repeatable:
+		// A repeatable upload must not take over whatever certificate has the same content.
 		return Uploaded{}, err
 	}
 	const check = "CheckCertificateExist"

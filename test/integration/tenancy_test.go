@@ -239,7 +239,9 @@ func TestAccountRulesRefuseResourceTypesRegionsAndAdoption(t *testing.T) {
 	cdnOnly := h.createAccount("cdn-only", sslv1alpha1.TencentCloudAccountSpec{NamespaceSelector: all, AllowedResourceTypes: []sslv1alpha1.ResourceType{"cdn"}})
 	shanghai := h.createAccount("shanghai", sslv1alpha1.TencentCloudAccountSpec{NamespaceSelector: all, AllowedRegions: []sslv1alpha1.Region{"ap-shanghai"}})
 	use := func(a *sslv1alpha1.TencentCloudAccount) func(*sslv1alpha1.CertificateDeploymentSpec) {
-		return func(s *sslv1alpha1.CertificateDeploymentSpec) { s.AccountRef = &sslv1alpha1.AccountReference{Name: a.Name} }
+		return func(s *sslv1alpha1.CertificateDeploymentSpec) {
+			s.AccountRef = &sslv1alpha1.AccountReference{Name: a.Name}
+		}
 	}
 	clb := []sslv1alpha1.Target{{LoadBalancerID: "lb-web", ListenerID: "lbl-plain"}}
 

@@ -55,6 +55,12 @@ func (r *Reconciler) reconcileUpload(ctx context.Context, run *run) error {
 			Tags:           r.uploadTags(run.obj, b.Fingerprint),
 			Repeatable:     true,
 		})
+		if tencentcloud.IsAlreadyExists(err) {
+			// Not expected of a repeatable upload; if the call created this object's certificate,
+			// the next lookup by its tags finds it.
+			return &reconcile.Outcome{Severity: reconcile.Transient, Reason: sslv1alpha1.ReasonAPIError,
+				Message: "Tencent Cloud reported the certificate as already uploaded; looking it up again", Cause: err}
+		}
 		if err != nil {
 			return reconcile.Cloud("upload the certificate", err, 0)
 		}
