@@ -55,13 +55,7 @@ func TestMain(m *testing.M) {
 	}
 	rootCA = testcerts.Must(testcerts.NewCA())
 	// The default account, as the chart installs it: every namespace, the ambient chain.
-	if err := env.Client.Create(context.Background(), &sslv1alpha1.TencentCloudAccount{
-		ObjectMeta: metav1.ObjectMeta{Name: sslv1alpha1.DefaultAccountName},
-		Spec: sslv1alpha1.TencentCloudAccountSpec{
-			Identity:          sslv1alpha1.AccountIdentity{Type: sslv1alpha1.AccountIdentityAmbient},
-			NamespaceSelector: &metav1.LabelSelector{},
-		},
-	}); err != nil {
+	if err := testenv.CreateDefaultAccount(context.Background(), env.Client); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
