@@ -111,7 +111,7 @@ func (r *run) note(warning bool, reason, format string, args ...any) {
 // +kubebuilder:rbac:groups=ssl.certsync.io,resources=tencentcertificates,verbs=get;list;watch;update;patch
 // +kubebuilder:rbac:groups=ssl.certsync.io,resources=tencentcertificates/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=ssl.certsync.io,resources=tencentcertificates/finalizers,verbs=update
-// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch;create;update;patch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile runs the steps that bring one TencentCertificate to its desired state and writes
