@@ -24,13 +24,16 @@ help: ## Show this help.
 generate: $(CONTROLLER_GEN) ## Generate deepcopy code.
 	$(CONTROLLER_GEN) object paths="./api/..."
 
-# Annotation sync is opt-in and needs create and delete, so its role is generated separately.
+# Annotation sync is opt-in and needs create and delete, so its role is generated separately; so
+# is the permission to write ingress Secrets, which is granted apart from reading Secrets.
 .PHONY: manifests
 manifests: $(CONTROLLER_GEN) ## Generate CRDs and RBAC.
-	$(CONTROLLER_GEN) crd rbac:roleName=manager-role paths="./api/...;./internal/controller/tencentcertificate/...;./internal/controller/certificatedeployment/...;./internal/controller/huaweiapigcertificate/..." \
+	$(CONTROLLER_GEN) crd rbac:roleName=manager-role paths="./api/...;./internal/controller;./internal/controller/tencentcertificate/...;./internal/controller/certificatedeployment/...;./internal/controller/huaweiapigcertificate/..." \
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
 	$(CONTROLLER_GEN) rbac:roleName=secretsync-role paths="./internal/controller/secretsync/..." \
 		output:rbac:artifacts:config=config/rbac/secretsync
+	$(CONTROLLER_GEN) rbac:roleName=ingress-secret-writer-role paths="./internal/rbac/ingresssecrets" \
+		output:rbac:artifacts:config=config/rbac/ingresssecrets
 	hack/sync-chart-crds.sh
 
 .PHONY: fmt

@@ -12,7 +12,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 	"github.com/certsync/tencent-cert-operator/internal/controller"
@@ -37,14 +36,24 @@ func main() {
 		watchNamespace         string
 		secretAnnotationSync   bool
 		huaweiEndpoint         string
+		metricsSecure          bool
+		metricsCertDir         string
+		clusterName            string
+		defaultAccount         string
+		operatorNamespace      string
 	)
-	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "The address the metrics endpoint binds to; 0 disables it.")
+	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "The address the metrics endpoint binds to; 0 disables it.")
+	flag.BoolVar(&metricsSecure, "metrics-secure", true, "Serve metrics over HTTPS to callers the API server authenticates and authorizes for get on /metrics; false serves plain HTTP to anyone.")
+	flag.StringVar(&metricsCertDir, "metrics-cert-dir", "", "Directory with tls.crt and tls.key for the metrics endpoint, reloaded on change. Empty uses a self-signed certificate.")
+	flag.StringVar(&clusterName, "cluster-name", "", "Identity of this cluster in the ownership tags of uploaded certificates. Defaults to the UID of the kube-system namespace.")
+	flag.StringVar(&defaultAccount, "default-account", "default", "The TencentCloudAccount of objects that name neither spec.accountRef nor spec.credentialsRef.")
+	flag.StringVar(&operatorNamespace, "operator-namespace", os.Getenv("POD_NAMESPACE"), "The operator's namespace, which holds the Secrets of TencentCloudAccounts. Defaults to $POD_NAMESPACE.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "The address the health probe endpoint binds to.")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "Enable leader election, so that only one replica reconciles at a time.")
 	flag.StringVar(&endpoint, "tencentcloud-endpoint", "", "Override of the SSL API endpoint, such as a simulator's http://127.0.0.1:9000. Defaults to ssl.tencentcloudapi.com.")
 	flag.StringVar(&region, "tencentcloud-region", "", "Default Tencent Cloud region for API calls that take one.")
 	flag.StringVar(&huaweiEndpoint, "huaweicloud-endpoint", "", "Override of the Huawei Cloud APIG endpoint for every region, such as a simulator's http://127.0.0.1:9100. Defaults to apig.<region>.myhuaweicloud.com.")
-	flag.StringVar(&watchNamespace, "watch-namespace", "", "Restrict the operator to one namespace. Empty means all namespaces.")
+	flag.StringVar(&watchNamespace, "watch-namespace", "", "Restrict the operator to these namespaces (comma-separated). Empty means all namespaces.")
 	flag.BoolVar(&secretAnnotationSync, "secret-annotation-sync", false, "Create a TencentCertificate for every kubernetes.io/tls Secret annotated ssl.certsync.io/sync=true (docs/cert-manager.md).")
 	opts := zap.Options{}
 	opts.BindFlags(flag.CommandLine)
@@ -56,7 +65,7 @@ func main() {
 		Scheme:                 scheme,
 		Cache:                  controller.CacheOptions(watchNamespace),
 		Client:                 controller.ClientOptions(),
-		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
+		Metrics:                controller.MetricsServerOptions(metricsAddr, metricsSecure, metricsCertDir),
 		HealthProbeBindAddress: probeAddr,
 		LeaderElection:         leaderElect,
 		LeaderElectionID:       "tencent-cert-operator.ssl.certsync.io",
@@ -76,7 +85,9 @@ func main() {
 		Metrics:  apiMetrics,
 		Logger:   ctrl.Log.WithName("tencentcloud"),
 	})
-	if err := controller.Setup(mgr, controller.Options{Cloud: cloud}); err != nil {
+	if err := controller.Setup(mgr, controller.Options{
+		Cloud: cloud, ClusterName: clusterName, Namespace: operatorNamespace, DefaultAccount: defaultAccount,
+	}); err != nil {
 		log.Error(err, "Failed to set up controllers")
 		os.Exit(1)
 	}

@@ -140,13 +140,16 @@ type Target struct {
 // +kubebuilder:validation:XValidation:rule="!(self.resourceType == 'tse') || self.targets.all(t, has(t.gatewayId) && has(t.certificateId) && !has(t.loadBalancerId) && !has(t.listenerId) && !has(t.domain) && !has(t.httpsBilling) && !has(t.instanceId) && !has(t.port) && !has(t.serviceId) && !has(t.clusterId) && !has(t.namespace) && !has(t.secretName) && !has(t.region) && !has(t.bucket) && !has(t.type) && !has(t.envId))",message="tse targets need gatewayId and certificateId, and no other fields"
 // +kubebuilder:validation:XValidation:rule="!(self.resourceType == 'tcb') || self.targets.all(t, has(t.type) && has(t.envId) && has(t.domain) && !has(t.loadBalancerId) && !has(t.listenerId) && !has(t.httpsBilling) && !has(t.instanceId) && !has(t.port) && !has(t.serviceId) && !has(t.clusterId) && !has(t.namespace) && !has(t.secretName) && !has(t.bucket) && !has(t.gatewayId) && !has(t.certificateId))",message="tcb targets need type, envId and domain, optionally region, and no other fields"
 // +kubebuilder:validation:XValidation:rule="!has(self.region) || self.targets.all(t, !has(t.region) || t.region == self.region)",message="a target's region must equal spec.region"
+// +kubebuilder:validation:XValidation:rule="!has(self.accountRef) || !has(self.credentialsRef)",message="at most one of accountRef and credentialsRef may be set"
 type CertificateDeploymentSpec struct {
 	// CertificateRef names a TencentCertificate in this namespace; its current certificate is
 	// deployed, and every renewal is rolled out to the targets.
 	// +optional
 	CertificateRef *LocalObjectReference `json:"certificateRef,omitempty"`
 
-	// CertificateID deploys a fixed Tencent certificate instead.
+	// CertificateID deploys a fixed Tencent certificate instead. Through an account, it must be
+	// a certificate uploaded by an object of this namespace (its ownership tags say so), or the
+	// account must allow adoption.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=64
 	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9_-]+$`
@@ -169,9 +172,15 @@ type CertificateDeploymentSpec struct {
 	Targets []Target `json:"targets"`
 
 	// CredentialsRef names a Secret in this namespace with keys secretId, secretKey and optional
-	// token. Defaults to the referenced TencentCertificate's credentials, then to the operator's.
+	// token. Without it and accountRef, the referenced TencentCertificate's credentials or
+	// account are used, then the account "default".
 	// +optional
 	CredentialsRef *LocalObjectReference `json:"credentialsRef,omitempty"`
+
+	// AccountRef names the TencentCloudAccount whose identity deploys; its allowedResourceTypes
+	// and allowedRegions must allow spec.resourceType and spec.region.
+	// +optional
+	AccountRef *AccountReference `json:"accountRef,omitempty"`
 
 	// FailurePolicy says what happens when targets still fail after retryLimit retries.
 	// +kubebuilder:default=Retry

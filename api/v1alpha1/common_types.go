@@ -13,6 +13,15 @@ type LocalObjectReference struct {
 	Name string `json:"name"`
 }
 
+// AccountReference names a cluster-scoped TencentCloudAccount.
+type AccountReference struct {
+	// Name of the TencentCloudAccount.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +required
+	Name string `json:"name"`
+}
+
 // Condition types. Both kinds follow kstatus: Ready is always present; Reconciling and Stalled
 // are present only while True.
 const (

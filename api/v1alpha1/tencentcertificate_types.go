@@ -98,6 +98,7 @@ type RotationSpec struct {
 // +kubebuilder:validation:XValidation:rule="has(self.secretRef) != has(self.certificateId)",message="exactly one of secretRef and certificateId must be set"
 // +kubebuilder:validation:XValidation:rule="!has(self.ingressSecret) || !has(self.secretRef) || self.ingressSecret.name != self.secretRef.name",message="ingressSecret must not name the source Secret"
 // +kubebuilder:validation:XValidation:rule="!has(self.certificateId) || !has(self.rotation)",message="rotation applies only to certificates uploaded from secretRef"
+// +kubebuilder:validation:XValidation:rule="!has(self.accountRef) || !has(self.credentialsRef)",message="at most one of accountRef and credentialsRef may be set"
 type TencentCertificateSpec struct {
 	// SecretRef names the Secret holding the certificate, in this namespace. It is normally a
 	// kubernetes.io/tls Secret written by cert-manager, with keys tls.crt (the leaf followed by
@@ -106,7 +107,9 @@ type TencentCertificateSpec struct {
 	SecretRef *LocalObjectReference `json:"secretRef,omitempty"`
 
 	// CertificateID adopts an existing Tencent certificate instead of uploading one. An adopted
-	// certificate is never uploaded, rotated or deleted by the operator.
+	// certificate is never uploaded, rotated, muted, switched away from or deleted by the
+	// operator, also after the spec changes to a secretRef. Through an account, adoption needs
+	// its allowAdoption.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=64
 	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9_-]+$`
@@ -131,16 +134,24 @@ type TencentCertificateSpec struct {
 	// +optional
 	ProjectID *int64 `json:"projectId,omitempty"`
 
-	// Tags are added to the uploaded certificate, together with ownership tags that name this
-	// object's namespace and name.
+	// Tags are added to the uploaded certificate, together with ownership tags that name the
+	// cluster, this object's namespace and name, and the certificate's fingerprint. Every
+	// object gets a certificate of its own, also when another object uploaded the same content:
+	// the operator mutes, switches from and deletes only certificates whose ownership tags name
+	// this object, so objects never share a certificate's fate.
 	// +kubebuilder:validation:MaxProperties=40
 	// +optional
 	Tags map[string]string `json:"tags,omitempty"`
 
 	// CredentialsRef names a Secret in this namespace with keys secretId, secretKey and optional
-	// token. When absent, the operator's own credentials are used.
+	// token: the team's own CAM identity, confined by CAM. When absent, the account is used.
 	// +optional
 	CredentialsRef *LocalObjectReference `json:"credentialsRef,omitempty"`
+
+	// AccountRef names the TencentCloudAccount whose identity is used, within the uses it
+	// allows. Defaults to the account "default" when credentialsRef is absent too.
+	// +optional
+	AccountRef *AccountReference `json:"accountRef,omitempty"`
 
 	// Rotation says what happens when the Secret's certificate changes.
 	// +optional
@@ -169,8 +180,8 @@ const (
 	HistorySuperseded HistoryState = "Superseded"
 	// HistoryDeleted means the certificate was deleted from Tencent Cloud.
 	HistoryDeleted HistoryState = "Deleted"
-	// HistoryRetained means the certificate was uploaded by someone else (it lacks this
-	// object's ownership tags), so it was left in place and is no longer tracked.
+	// HistoryRetained means the certificate is not this object's (it lacks this object's
+	// ownership tags), so it was left in place and is no longer tracked.
 	HistoryRetained HistoryState = "Retained"
 )
 
@@ -257,6 +268,16 @@ type TencentCertificateStatus struct {
 	// CertificateDeployments of this certificate that name no credentials use the same.
 	// +optional
 	CredentialsRef *LocalObjectReference `json:"credentialsRef,omitempty"`
+
+	// AccountRef is the account the certificate was uploaded or adopted with, when the spec
+	// names one. CertificateDeployments of this certificate that name no identity use the same.
+	// +optional
+	AccountRef *AccountReference `json:"accountRef,omitempty"`
+
+	// Adopted is true when certificateId was adopted from spec.certificateId rather than
+	// uploaded. An adopted certificate never becomes a superseded history entry.
+	// +optional
+	Adopted bool `json:"adopted,omitempty"`
 
 	// Update tracks the switch of bound resources to the current certificate, when
 	// spec.rotation.updateBoundResources asks for one.
@@ -368,8 +389,8 @@ const (
 // Finalizer is set on objects whose deletion must clean up in Tencent Cloud.
 const Finalizer = "ssl.certsync.io/finalizer"
 
-// Ownership tags added to every uploaded certificate, so that a certificate can be traced to
-// its object and is only deleted by it.
+// Ownership tags added to every uploaded certificate, with TagCluster, so that a certificate
+// can be traced to its object and is only muted, switched from or deleted by it.
 const (
 	TagNamespace = "certsync.io/namespace"
 	TagName      = "certsync.io/name"

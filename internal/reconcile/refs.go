@@ -70,18 +70,24 @@ func EnqueueByIndex(c client.Reader, newList func() client.ObjectList, fields ..
 	return func(ctx context.Context, o client.Object) []ctrlreconcile.Request {
 		var reqs []ctrlreconcile.Request
 		for _, field := range fields {
-			list := newList()
-			if err := c.List(ctx, list, client.InNamespace(o.GetNamespace()), client.MatchingFields{field: o.GetName()}); err != nil {
-				log.FromContext(ctx).Error(err, "Failed to list objects referring to an object", "field", field)
-				continue
-			}
-			_ = apimeta.EachListItem(list, func(item runtime.Object) error {
-				if m, err := apimeta.Accessor(item); err == nil {
-					reqs = append(reqs, ctrlreconcile.Request{NamespacedName: types.NamespacedName{Namespace: m.GetNamespace(), Name: m.GetName()}})
-				}
-				return nil
-			})
+			reqs = append(reqs, listRequests(ctx, c, newList(), client.InNamespace(o.GetNamespace()), client.MatchingFields{field: o.GetName()})...)
 		}
 		return reqs
 	}
+}
+
+// listRequests lists objects into list and returns a request for each.
+func listRequests(ctx context.Context, c client.Reader, list client.ObjectList, opts ...client.ListOption) []ctrlreconcile.Request {
+	if err := c.List(ctx, list, opts...); err != nil {
+		log.FromContext(ctx).Error(err, "Failed to list the objects to reconcile")
+		return nil
+	}
+	var reqs []ctrlreconcile.Request
+	_ = apimeta.EachListItem(list, func(item runtime.Object) error {
+		if m, err := apimeta.Accessor(item); err == nil {
+			reqs = append(reqs, ctrlreconcile.Request{NamespacedName: types.NamespacedName{Namespace: m.GetNamespace(), Name: m.GetName()}})
+		}
+		return nil
+	})
+	return reqs
 }

@@ -26,9 +26,12 @@ const (
 // API is what the operator does with the SSL service. Errors from the service are *Error
 // values that Classify understands.
 type API interface {
-	// Upload uploads a certificate chain and its private key. It never creates a second
-	// certificate for content already in the account: the existing ID is returned.
+	// Upload uploads a certificate chain and its private key. Unless in.Repeatable, it never
+	// creates a second certificate for content already in the account: the existing ID is
+	// returned, whoever uploaded it.
 	Upload(ctx context.Context, in UploadInput) (Uploaded, error)
+	// Tagged lists the IDs of the certificates that carry all the tags, newest first.
+	Tagged(ctx context.Context, tags []Tag) ([]string, error)
 	// Describe returns one certificate's details; it never returns the private key.
 	Describe(ctx context.Context, certificateID string) (Certificate, error)
 	// Tags returns a certificate's tags, read from the certificate list so that no private key
@@ -71,6 +74,8 @@ type Factory interface {
 	// For returns a client for creds; nil creds select the operator's default credential
 	// chain (environment, TKE OIDC pod identity, CVM role).
 	For(ctx context.Context, creds *Credentials) (API, error)
+	// ForRole returns a client that assumes a CAM role.
+	ForRole(ctx context.Context, role Role) (API, error)
 }
 
 // ErrUnobservable means the SSL API has no call that reports which certificate the resource
@@ -87,6 +92,9 @@ type UploadInput struct {
 	ProjectID *int64
 	// Tags are sent in order.
 	Tags []Tag
+	// Repeatable uploads a new certificate even when the account holds the same content, so
+	// that each owner has a certificate of its own.
+	Repeatable bool
 }
 
 // Tag is a certificate tag.

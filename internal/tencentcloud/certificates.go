@@ -9,17 +9,17 @@ import (
 // at once.
 const maxIDsPerCall = 50
 
-// Upload sends Repeatable=false, so that content already in the account, for example after a
-// crash lost the status write of an earlier upload, is answered with the existing ID. One
-// reading of the reference fails such an upload with FailedOperation.CertificateExists
-// instead; then CheckCertificateExist finds the ID.
+// Upload sends Repeatable=false unless asked otherwise, so that content already in the account,
+// for example after a crash lost the status write of an earlier upload, is answered with the
+// existing ID. One reading of the reference fails such an upload with
+// FailedOperation.CertificateExists instead; then CheckCertificateExist finds the ID.
 func (c *client) Upload(ctx context.Context, in UploadInput) (Uploaded, error) {
 	req := uploadCertificateRequest{
 		CertificatePublicKey:  in.CertificatePEM,
 		CertificatePrivateKey: in.PrivateKeyPEM,
 		CertificateType:       in.Type,
 		Alias:                 in.Alias,
-		Repeatable:            new(false),
+		Repeatable:            new(in.Repeatable),
 	}
 	if in.ProjectID != nil {
 		req.ProjectId = flexInt(*in.ProjectID)
@@ -36,7 +36,8 @@ func (c *client) Upload(ctx context.Context, in UploadInput) (Uploaded, error) {
 		return Uploaded{CertificateID: resp.CertificateId, RequestID: resp.RequestId}, nil
 	case err == nil:
 		return Uploaded{}, noID(action, resp.RequestId)
-	case !IsAlreadyExists(err):
+	case !IsAlreadyExists(err) || in.Repeatable:
+		// A repeatable upload must not take over whatever certificate has the same content.
 		return Uploaded{}, err
 	}
 	const check = "CheckCertificateExist"

@@ -46,11 +46,15 @@ type FactoryOptions struct {
 	Transport http.RoundTripper
 	// Clock drives rate limiting and backoff; nil means the real clock.
 	Clock Clock
+	// IdleTTL is how long the client and rate limiters of one identity are kept after their
+	// last use; default DefaultIdleTTL.
+	IdleTTL time.Duration
 }
 
 // ClientFactory builds and caches API clients. Clients are cached per
 // credential identity (a digest of id, key and token) and endpoint, so a
-// changed Secret yields a new client. It is safe for concurrent use.
+// changed Secret yields a new client; clients idle for FactoryOptions.IdleTTL
+// are dropped. It is safe for concurrent use.
 type ClientFactory struct {
 	opts        FactoryOptions
 	endpoint    endpoint
@@ -59,8 +63,9 @@ type ClientFactory struct {
 	clock       Clock
 	limiters    *limiters
 
+	// mu serialises the replacement of a SecretID's clients.
 	mu      sync.Mutex
-	clients map[string]*client
+	clients *idleCache[string, *client]
 }
 
 var _ Factory = (*ClientFactory)(nil)
@@ -79,8 +84,8 @@ func NewFactory(opts FactoryOptions) *ClientFactory {
 		opts:      opts,
 		transport: opts.Transport,
 		clock:     opts.Clock,
-		limiters:  newLimiters(opts.RateLimit),
-		clients:   map[string]*client{},
+		limiters:  newLimiters(opts.RateLimit, opts.IdleTTL),
+		clients:   newIdleCache[string, *client](opts.IdleTTL),
 	}
 	f.endpoint, f.endpointErr = parseEndpoint(opts.Endpoint)
 	if f.transport == nil {
@@ -110,53 +115,44 @@ func (f *ClientFactory) For(_ context.Context, creds *Credentials) (API, error) 
 
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if c, ok := f.clients[key]; ok {
+	now := f.clock.Now()
+	if c, ok := f.clients.lookup(now, key); ok {
 		return c, nil
 	}
 	// Drop clients of the same SecretID so replaced keys and tokens do not
 	// stay in memory.
-	for k, c := range f.clients {
-		if c.caller == caller {
-			delete(f.clients, k)
-		}
-	}
+	f.clients.deleteFunc(func(c *client) bool { return c.caller == caller })
 	c := newClient(f, tccommon.NewTokenCredential(creds.SecretID, creds.SecretKey, creds.Token), caller)
-	f.clients[key] = c
+	f.clients.put(now, key, c)
 	return c, nil
 }
 
 const defaultCaller = "default"
 
 func (f *ClientFactory) forDefault() (API, error) {
-	key := defaultCaller + "@" + f.endpoint.String()
-	f.mu.Lock()
-	c, ok := f.clients[key]
-	f.mu.Unlock()
-	if ok {
-		return c, nil
-	}
-
-	// Resolved outside the lock: providers may call the metadata service.
 	provider := f.opts.DefaultCredentials
 	if provider == nil {
 		provider = DefaultProvider()
 	}
-	cred, err := provider.GetCredential()
-	if err != nil {
-		return nil, &Error{Code: CodeClientCredential, Message: sanitize("default credential chain: " + err.Error()), cause: err}
-	}
-	if cred == nil || cred.GetSecretId() == "" {
-		return nil, &Error{Code: CodeClientCredential, Message: "default credential chain returned an empty SecretID"}
-	}
+	return f.forProvider(defaultCaller, "default credential chain", provider)
+}
 
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if c, ok := f.clients[key]; ok {
+// forProvider returns the cached client of caller, resolving provider once when there is
+// none. what names the provider in errors.
+func (f *ClientFactory) forProvider(caller, what string, provider tccommon.Provider) (API, error) {
+	key := caller + "@" + f.endpoint.String()
+	if c, ok := f.clients.lookup(f.clock.Now(), key); ok {
 		return c, nil
 	}
-	c = newClient(f, cred, defaultCaller)
-	f.clients[key] = c
-	return c, nil
+	// Resolved outside the lock: providers may call the metadata service or STS.
+	cred, err := provider.GetCredential()
+	if err != nil {
+		return nil, &Error{Code: CodeClientCredential, Message: sanitize(what + ": " + err.Error()), cause: err}
+	}
+	if cred == nil || cred.GetSecretId() == "" {
+		return nil, &Error{Code: CodeClientCredential, Message: what + " returned an empty SecretID"}
+	}
+	return f.clients.get(f.clock.Now(), key, func() *client { return newClient(f, cred, caller) }), nil
 }
 
 func (f *ClientFactory) timeoutSeconds() int {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	tccommon "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 )
@@ -135,9 +136,7 @@ func TestFactoryDropsReplacedClientsOfTheSameSecretID(t *testing.T) {
 	if _, err := f.For(ctx, &Credentials{SecretID: "AKIDb", SecretKey: "key-1"}); err != nil {
 		t.Fatal(err)
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if n := len(f.clients); n != 2 {
+	if n := f.clients.len(time.Now()); n != 2 {
 		t.Errorf("%d cached clients, want 2 (one per SecretID)", n)
 	}
 }

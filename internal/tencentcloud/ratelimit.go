@@ -3,7 +3,6 @@ package tencentcloud
 import (
 	"context"
 	"math/rand/v2"
-	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -67,30 +66,24 @@ type limiterKey struct {
 
 // limiters holds one token bucket per (caller, action). The caller is the
 // SecretID, the dimension the service throttles on, so a rotated key or
-// token keeps its budget.
+// token keeps its budget. Buckets idle for the cache's TTL are dropped: by
+// then they are full again, so a new one behaves the same.
 type limiters struct {
 	opts RateLimitOptions
-	mu   sync.Mutex
-	m    map[limiterKey]*rate.Limiter
+	m    *idleCache[limiterKey, *rate.Limiter]
 }
 
-func newLimiters(opts RateLimitOptions) *limiters {
+func newLimiters(opts RateLimitOptions, idleTTL time.Duration) *limiters {
 	if opts.Burst < 1 {
 		opts.Burst = 1
 	}
-	return &limiters{opts: opts, m: map[limiterKey]*rate.Limiter{}}
+	return &limiters{opts: opts, m: newIdleCache[limiterKey, *rate.Limiter](idleTTL)}
 }
 
-func (l *limiters) get(caller, action string) *rate.Limiter {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	k := limiterKey{caller: caller, action: action}
-	lim, ok := l.m[k]
-	if !ok {
-		lim = rate.NewLimiter(l.limit(action), l.opts.Burst)
-		l.m[k] = lim
-	}
-	return lim
+func (l *limiters) get(now time.Time, caller, action string) *rate.Limiter {
+	return l.m.get(now, limiterKey{caller: caller, action: action}, func() *rate.Limiter {
+		return rate.NewLimiter(l.limit(action), l.opts.Burst)
+	})
 }
 
 func (l *limiters) limit(action string) rate.Limit {
@@ -105,8 +98,8 @@ func (l *limiters) wait(ctx context.Context, clk Clock, caller, action string) e
 	if l.opts.Disabled {
 		return nil
 	}
-	lim := l.get(caller, action)
 	now := clk.Now()
+	lim := l.get(now, caller, action)
 	r := lim.ReserveN(now, 1)
 	if !r.OK() {
 		return context.DeadlineExceeded

@@ -68,11 +68,14 @@ type describeCertificateDetailResponse struct {
 }
 
 type describeCertificatesRequest struct {
-	Limit   flexInt  `json:"Limit,omitempty"`
-	CertIds []string `json:"CertIds,omitempty"`
+	Offset  flexInt   `json:"Offset,omitempty"`
+	Limit   flexInt   `json:"Limit,omitempty"`
+	CertIds []string  `json:"CertIds,omitempty"`
+	Tags    []wireTag `json:"Tags,omitempty"`
 }
 
 type describeCertificatesResponse struct {
+	TotalCount   flexInt `json:"TotalCount"`
 	Certificates []struct {
 		CertificateId string    `json:"CertificateId"`
 		Tags          []wireTag `json:"Tags"`

@@ -1,6 +1,7 @@
 package certmanager_test
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -55,6 +56,7 @@ func startOperator(t *testing.T, ns string, annotationSync bool) (*sslsim.Simula
 		Logger:                 funcr.New(func(prefix, args string) { logs.add(prefix + " " + args) }, funcr.Options{Verbosity: 2}),
 	})
 	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(testenv.CreateDefaultAccount(context.Background(), env.Client)).To(Succeed())
 	g.Expect(controllers.Setup(mgr, controllers.Options{
 		Metrics: prometheus.NewRegistry(),
 		Cloud:   tencentcloud.NewFactory(tencentcloud.FactoryOptions{Endpoint: url, Region: "ap-guangzhou"}),

@@ -152,6 +152,10 @@ func Run(ctx context.Context, w io.Writer, opts Options) (err error) {
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: demoNamespace}}); err != nil {
 		return err
 	}
+	if err := testenv.CreateDefaultAccount(ctx, c); err != nil {
+		return err
+	}
+	say("Applied %s: every namespace may use the operator's own credentials", testenv.DefaultAccountSample)
 	ca, err := testcerts.NewCA()
 	if err != nil {
 		return err

@@ -49,7 +49,8 @@ var (
 func TestMain(m *testing.M) {
 	testenv.Main(m, func(e *testenv.Env) error {
 		env, rootCA = e, testcerts.Must(testcerts.NewCA())
-		return nil
+		// The default account, as the chart installs it: every namespace, the ambient chain.
+		return testenv.CreateDefaultAccount(context.Background(), env.Client)
 	})
 }
 
@@ -64,6 +65,8 @@ type harness struct {
 	log *testenv.LogBuffer
 	// simURL is the simulator's endpoint.
 	simURL string
+	// others are further namespaces the manager watches, for tests of several teams.
+	others []string
 	cfg    harnessConfig
 	// stopManager stops the running manager, as a crash or a restart would.
 	stopManager func()
@@ -77,6 +80,8 @@ type harnessConfig struct {
 	// leaderElection makes managers elect a leader through a Lease in the test's namespace,
 	// with short timings; a stopped manager does not release it, as after a crash.
 	leaderElection bool
+	// namespaces is how many namespaces besides the first the manager watches.
+	namespaces int
 }
 
 func newHarness(t testing.TB, mutate ...func(*harnessConfig)) *harness {
@@ -102,6 +107,11 @@ func newHarness(t testing.TB, mutate ...func(*harnessConfig)) *harness {
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "test-"}}
 	g.Expect(env.Client.Create(context.Background(), ns)).To(Succeed())
 	h := &harness{t: t, ctx: context.Background(), ns: ns.Name, k8s: env.Client, sim: sim, log: &testenv.LogBuffer{}, simURL: url, cfg: cfg}
+	for range cfg.namespaces {
+		other := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "test-"}}
+		g.Expect(env.Client.Create(context.Background(), other)).To(Succeed())
+		h.others = append(h.others, other.Name)
+	}
 	h.startManager()
 	t.Cleanup(func() {
 		if !t.Failed() {
@@ -124,7 +134,7 @@ func (h *harness) runManager() (stop func()) {
 	g := NewWithT(h.t)
 	opts := ctrl.Options{
 		Scheme:                 env.Scheme,
-		Cache:                  controllers.CacheOptions(h.ns),
+		Cache:                  controllers.CacheOptions(strings.Join(append([]string{h.ns}, h.others...), ",")),
 		Client:                 controllers.ClientOptions(),
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",

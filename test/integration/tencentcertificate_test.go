@@ -50,8 +50,10 @@ func TestNewSecretIsUploadedOnce(t *testing.T) {
 	})
 	h.waitCurrent(tc)
 
+	// One lookup by the ownership tags, then the upload: ownership costs one call per upload.
 	g.Expect(h.sim.Calls().Total("UploadCertificate")).To(Equal(1))
-	g.Expect(totalCalls(h.sim.Calls())).To(Equal(1))
+	g.Expect(h.sim.Calls().Total("DescribeCertificates")).To(Equal(1))
+	g.Expect(totalCalls(h.sim.Calls())).To(Equal(2))
 	st := tc.Status
 	g.Expect(st.CertificateID).NotTo(BeEmpty())
 	g.Expect(st.Fingerprint).To(Equal(certs.Fingerprint(cert.Cert.Raw)))
@@ -67,7 +69,9 @@ func TestNewSecretIsUploadedOnce(t *testing.T) {
 	g.Expect(uploaded[0].Tags).To(ContainElements(
 		sslsim.Tag{TagKey: "team", TagValue: "platform"},
 		sslsim.Tag{TagKey: sslv1alpha1.TagNamespace, TagValue: h.ns},
-		sslsim.Tag{TagKey: sslv1alpha1.TagName, TagValue: "web"}))
+		sslsim.Tag{TagKey: sslv1alpha1.TagName, TagValue: "web"},
+		sslsim.Tag{TagKey: sslv1alpha1.TagFingerprint, TagValue: st.Fingerprint}))
+	g.Expect(uploaded[0].Tags).To(ContainElement(HaveField("TagKey", sslv1alpha1.TagCluster)))
 	h.waitEvent(sslv1alpha1.ReasonUploaded, st.CertificateID)
 	h.assertNoSecrets(cert.KeyPEM)
 }
@@ -196,7 +200,9 @@ func TestLostStatusWriteDoesNotDuplicateUpload(t *testing.T) {
 	h.waitCurrent(tc)
 	g.Expect(h.sim.Certificates()).To(HaveLen(1))
 	g.Expect(h.sim.Certificates()[0].ID).To(Equal(tc.Status.CertificateID))
-	g.Expect(h.sim.Calls().Total("UploadCertificate")).To(Equal(2), "the second upload finds the first")
+	calls := h.sim.Calls()
+	g.Expect(calls.Total("UploadCertificate")).To(Equal(1), "the lookup by ownership tags finds the first upload")
+	g.Expect(calls.Total("DescribeCertificates")).To(Equal(2))
 }
 
 func TestInvalidInputsAreStalledWithoutAPICalls(t *testing.T) {
@@ -283,10 +289,12 @@ func TestAdoptedCertificateIsDescribedNeverUploadedOrDeleted(t *testing.T) {
 		CertificatePEM: string(cert.FullChainPEM), PrivateKeyPEM: string(cert.KeyPEM)})
 	g.Expect(err).NotTo(HaveOccurred())
 	h.sim.ResetCalls()
+	adopters := h.createAccount("adopters", sslv1alpha1.TencentCloudAccountSpec{NamespaceSelector: &metav1.LabelSelector{}, AllowAdoption: true})
 
 	tc := &sslv1alpha1.TencentCertificate{
 		ObjectMeta: metav1.ObjectMeta{Namespace: h.ns, Name: "legacy"},
-		Spec:       sslv1alpha1.TencentCertificateSpec{CertificateID: up.CertificateID},
+		Spec: sslv1alpha1.TencentCertificateSpec{CertificateID: up.CertificateID,
+			AccountRef: &sslv1alpha1.AccountReference{Name: adopters.Name}},
 	}
 	g.Expect(h.k8s.Create(h.ctx, tc)).To(Succeed())
 	h.waitCurrent(tc)
@@ -305,7 +313,8 @@ func TestAdoptedCertificateIsDescribedNeverUploadedOrDeleted(t *testing.T) {
 
 	missing := &sslv1alpha1.TencentCertificate{
 		ObjectMeta: metav1.ObjectMeta{Namespace: h.ns, Name: "missing"},
-		Spec:       sslv1alpha1.TencentCertificateSpec{CertificateID: "NoSuchId"},
+		Spec: sslv1alpha1.TencentCertificateSpec{CertificateID: "NoSuchId",
+			AccountRef: &sslv1alpha1.AccountReference{Name: adopters.Name}},
 	}
 	g.Expect(h.k8s.Create(h.ctx, missing)).To(Succeed())
 	h.waitCondition(missing, sslv1alpha1.StalledCondition, metav1.ConditionTrue, sslv1alpha1.ReasonCertificateNotFound)
@@ -374,8 +383,8 @@ func TestSteadyStateMakesNoAPICalls(t *testing.T) {
 func TestAPIFaultsConvergeWithoutDuplicates(t *testing.T) {
 	h := newHarness(t, func(c *harnessConfig) {
 		c.sim.Faults = sslsim.Faults{Rules: []sslsim.FaultRule{
-			{Action: "UploadCertificate", Code: "InternalError", Times: 2, AfterHandling: true},
 			{Action: "UploadCertificate", Code: "LimitExceeded.RateLimitExceeded", Times: 2},
+			{Action: "UploadCertificate", Code: "InternalError", Times: 2, AfterHandling: true},
 		}}
 	})
 	g := NewWithT(t)
@@ -384,8 +393,11 @@ func TestAPIFaultsConvergeWithoutDuplicates(t *testing.T) {
 	h.waitCurrent(tc)
 	g.Expect(h.sim.Certificates()).To(HaveLen(1))
 	calls := h.sim.Calls()
-	g.Expect(calls.Count("UploadCertificate", "InternalError")).To(Equal(2))
+	// The throttled attempts are retried; the upload whose answer was lost is found by its tags.
 	g.Expect(calls.Count("UploadCertificate", "LimitExceeded.RateLimitExceeded")).To(Equal(2))
+	g.Expect(calls.Count("UploadCertificate", "InternalError")).To(Equal(1))
+	g.Expect(calls.Total("UploadCertificate")).To(Equal(3))
+	g.Expect(tc.Status.CertificateID).To(Equal(h.sim.Certificates()[0].ID))
 	t.Logf("SSL API calls under faults: %v", calls)
 	h.waitEvent(sslv1alpha1.ReasonAPIError, "RequestId")
 }
@@ -523,7 +535,10 @@ func TestDuplicateUploadReportedAsAnErrorFindsTheExistingCertificate(t *testing.
 	h.waitCurrent(tc)
 	g.Expect(h.sim.Certificates()).To(HaveLen(1))
 	g.Expect(tc.Status.CertificateID).To(Equal(h.sim.Certificates()[0].ID))
-	g.Expect(h.sim.Calls().Total("CheckCertificateExist")).To(Equal(1))
+	// Uploads are Repeatable, so the service's answer names no other owner's certificate: the
+	// next lookup by ownership tags finds the one the failed call created.
+	g.Expect(h.sim.Calls().Total("CheckCertificateExist")).To(BeZero())
+	g.Expect(h.sim.Calls().Total("UploadCertificate")).To(Equal(1))
 }
 
 func TestFailedUpdateItemsAreRetriedAutomatically(t *testing.T) {

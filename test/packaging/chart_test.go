@@ -10,6 +10,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
@@ -25,11 +26,9 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 				dep := one[appsv1.Deployment](t, m, "Deployment")
 				checkRestricted(t, dep)
 				c := manager(t, dep)
-				wantArgs(t, c, "--health-probe-bind-address=:8081", "--metrics-bind-address=:8080", "--leader-elect", "--zap-log-level=info")
-				noArgPrefix(t, c, "--watch-namespace", "--tencentcloud-endpoint", "--tencentcloud-region")
-				if len(c.Env) != 0 {
-					t.Errorf("env = %v, want none: the CVM role needs no configuration", c.Env)
-				}
+				wantArgs(t, c, "--health-probe-bind-address=:8081", "--metrics-bind-address=:8443", "--leader-elect", "--zap-log-level=info")
+				noArgPrefix(t, c, "--watch-namespace", "--tencentcloud-endpoint", "--tencentcloud-region", "--metrics-secure", "--cluster-name", "--default-account")
+				wantOnlyPodNamespace(t, c)
 				if c.Image != "ghcr.io/certsync/tencent-cert-operator:"+appVersion(t) {
 					t.Errorf("image = %s, want the appVersion tag", c.Image)
 				}
@@ -41,10 +40,25 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 						t.Errorf("CRD %s lacks helm.sh/resource-policy: keep", crd.GetName())
 					}
 				}
-				one[rbacv1.ClusterRole](t, m, "ClusterRole")
-				binding := one[rbacv1.ClusterRoleBinding](t, m, "ClusterRoleBinding")
 				sa := one[corev1.ServiceAccount](t, m, "ServiceAccount")
-				wantSubject(t, binding.Subjects, sa.Name)
+				for _, o := range m.all("ClusterRoleBinding") {
+					wantSubject(t, convert[rbacv1.ClusterRoleBinding](t, o).Subjects, sa.Name)
+				}
+				if !grants(clusterWide(t, m), "", "secrets", "list") || !grants(clusterWide(t, m), "", "secrets", "create") {
+					t.Errorf("the cluster-wide install does not read and write Secrets everywhere")
+				}
+				account := m.all("TencentCloudAccount")
+				if len(account) != 1 || account[0].GetName() != "default" {
+					t.Fatalf("want the TencentCloudAccount default, got %d accounts", len(account))
+				}
+				spec := account[0].Object["spec"].(map[string]any)
+				if sel, ok := spec["namespaceSelector"].(map[string]any); !ok || len(sel) != 0 ||
+					spec["identity"].(map[string]any)["type"] != "Ambient" || spec["allowAdoption"] != false {
+					t.Errorf("default account spec = %v, want every namespace, the ambient identity and no adoption", spec)
+				}
+				if account[0].GetAnnotations()["helm.sh/hook"] != "post-install,post-upgrade" {
+					t.Errorf("the default account is not installed after its CRD")
+				}
 				if dep.Spec.Template.Spec.ServiceAccountName != sa.Name {
 					t.Errorf("Deployment runs as %q, want ServiceAccount %q", dep.Spec.Template.Spec.ServiceAccountName, sa.Name)
 				}
@@ -53,8 +67,16 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 					t.Errorf("leader election Role %s/%s does not grant leases in the release namespace", lease.Namespace, lease.Name)
 				}
 				svc := one[corev1.Service](t, m, "Service")
-				if len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].TargetPort != intstr.FromString("metrics") {
-					t.Errorf("metrics Service ports = %v, want the metrics port", svc.Spec.Ports)
+				if len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].TargetPort != intstr.FromString("metrics") || svc.Spec.Ports[0].Name != "https" {
+					t.Errorf("metrics Service ports = %v, want the metrics port over HTTPS", svc.Spec.Ports)
+				}
+				reader := convert[rbacv1.ClusterRole](t, named(t, m, "ClusterRole", "-metrics-reader"))
+				if len(reader.Rules) != 1 || !slices.Equal(reader.Rules[0].NonResourceURLs, []string{"/metrics"}) {
+					t.Errorf("metrics-reader rules = %v, want get /metrics", reader.Rules)
+				}
+				if !grants(clusterWide(t, m), "authentication.k8s.io", "tokenreviews", "create") ||
+					!grants(clusterWide(t, m), "authorization.k8s.io", "subjectaccessreviews", "create") {
+					t.Errorf("the operator cannot review the tokens of metrics requests")
 				}
 				for _, kind := range []string{"PodDisruptionBudget", "ServiceMonitor", "NetworkPolicy", "Secret"} {
 					if n := len(m.all(kind)); n != 0 {
@@ -64,34 +86,27 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 			},
 		},
 		{
-			name: "a watched namespace gets a namespaced Role and RoleBinding instead of cluster-wide RBAC",
+			name: "a watched namespace gets RoleBindings there instead of cluster-wide RBAC on namespaced objects",
 			args: []string{"--set", "watchNamespace=" + watchedNamespace},
 			check: func(t *testing.T, m manifests) {
 				wantArgs(t, manager(t, one[appsv1.Deployment](t, m, "Deployment")), "--watch-namespace="+watchedNamespace)
-				for _, kind := range []string{"ClusterRole", "ClusterRoleBinding"} {
-					if n := len(m.all(kind)); n != 0 {
-						t.Errorf("rendered %d %s objects, want none", n, kind)
+				global := clusterWide(t, m)
+				for _, res := range []string{"tencentcertificates", "secrets"} {
+					for _, group := range []string{"", "ssl.certsync.io"} {
+						if grants(global, group, res, "get") {
+							t.Errorf("a ClusterRoleBinding grants %s", res)
+						}
 					}
 				}
-				var managerRole *rbacv1.Role
-				for _, r := range m.all("Role") {
-					if r.GetNamespace() == watchedNamespace {
-						managerRole = convert[rbacv1.Role](t, r)
-					}
+				if !grants(global, "ssl.certsync.io", "tencentcloudaccounts", "watch") || !grants(global, "", "namespaces", "watch") {
+					t.Errorf("the accounts and namespace labels are not readable cluster-wide")
 				}
-				if managerRole == nil || !grants(managerRole.Rules, "ssl.certsync.io", "tencentcertificates", "watch") {
-					t.Fatalf("no Role in %s grants the operator its kinds", watchedNamespace)
+				if !grants(grantedIn(t, m, watchedNamespace), "ssl.certsync.io", "tencentcertificates", "watch") {
+					t.Fatalf("nothing in %s grants the operator its kinds", watchedNamespace)
 				}
-				var bound bool
+				sa := one[corev1.ServiceAccount](t, m, "ServiceAccount").Name
 				for _, rb := range m.all("RoleBinding") {
-					b := convert[rbacv1.RoleBinding](t, rb)
-					if b.Namespace == watchedNamespace && b.RoleRef.Kind == "Role" && b.RoleRef.Name == managerRole.Name {
-						wantSubject(t, b.Subjects, one[corev1.ServiceAccount](t, m, "ServiceAccount").Name)
-						bound = true
-					}
-				}
-				if !bound {
-					t.Errorf("no RoleBinding in %s binds Role %s", watchedNamespace, managerRole.Name)
+					wantSubject(t, convert[rbacv1.RoleBinding](t, rb).Subjects, sa)
 				}
 			},
 		},
@@ -126,9 +141,7 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 						t.Errorf("ServiceAccount annotation %s = %q, want %q", k, sa.Annotations[k], v)
 					}
 				}
-				if env := manager(t, one[appsv1.Deployment](t, m, "Deployment")).Env; len(env) != 0 {
-					t.Errorf("env = %v, want none: the webhook injects it", env)
-				}
+				wantOnlyPodNamespace(t, manager(t, one[appsv1.Deployment](t, m, "Deployment")))
 			},
 		},
 		{
@@ -200,6 +213,10 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 					t.Fatalf("want one ServiceMonitor labelled release=prometheus, got %d", len(sm))
 				}
 				svc := one[corev1.Service](t, m, "Service")
+				ep := sm[0].Object["spec"].(map[string]any)["endpoints"].([]any)[0].(map[string]any)
+				if ep["scheme"] != "https" || ep["bearerTokenFile"] == nil || ep["port"] != svc.Spec.Ports[0].Name {
+					t.Errorf("ServiceMonitor endpoint = %v, want HTTPS with the scraper's token on port %s", ep, svc.Spec.Ports[0].Name)
+				}
 				sel := sm[0].Object["spec"].(map[string]any)["selector"].(map[string]any)["matchLabels"].(map[string]any)
 				for k, v := range sel {
 					if svc.Labels[k] != v {
@@ -238,7 +255,7 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 					t.Errorf("replicas = %d, want 2", *dep.Spec.Replicas)
 				}
 				wantArgs(t, manager(t, dep), "--leader-elect")
-				one[rbacv1.Role](t, m, "Role")
+				named(t, m, "Role", "-leader-election")
 			},
 		},
 		{
@@ -246,8 +263,10 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 			args: []string{"--set", "leaderElection.enabled=false"},
 			check: func(t *testing.T, m manifests) {
 				noArgPrefix(t, manager(t, one[appsv1.Deployment](t, m, "Deployment")), "--leader-elect")
-				if n := len(m.all("Role")); n != 0 {
-					t.Errorf("rendered %d Roles, want none", n)
+				for _, r := range m.all("Role") {
+					if grants(convert[rbacv1.Role](t, r).Rules, "coordination.k8s.io", "leases", "get") {
+						t.Errorf("Role %s grants leases", r.GetName())
+					}
 				}
 			},
 		},
@@ -312,6 +331,31 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 
 var clusterScoped = map[string]bool{
 	"CustomResourceDefinition": true, "ClusterRole": true, "ClusterRoleBinding": true, "Namespace": true,
+	"TencentCloudAccount": true,
+}
+
+// named returns the one object of kind whose name ends with suffix.
+func named(t *testing.T, m manifests, kind, suffix string) *unstructured.Unstructured {
+	t.Helper()
+	var found []*unstructured.Unstructured
+	for _, o := range m.all(kind) {
+		if strings.HasSuffix(o.GetName(), suffix) {
+			found = append(found, o)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("rendered %d %s objects named *%s, want 1", len(found), kind, suffix)
+	}
+	return found[0]
+}
+
+// wantOnlyPodNamespace checks that the container's only variable is POD_NAMESPACE, from the
+// downward API: the credentials need no configuration.
+func wantOnlyPodNamespace(t *testing.T, c corev1.Container) {
+	t.Helper()
+	if len(c.Env) != 1 || c.Env[0].Name != "POD_NAMESPACE" || c.Env[0].ValueFrom == nil || c.Env[0].ValueFrom.FieldRef == nil {
+		t.Errorf("env = %v, want only POD_NAMESPACE from the downward API", c.Env)
+	}
 }
 
 func TestChartRendersTheSameManifestsEveryTime(t *testing.T) {

@@ -1,6 +1,7 @@
 package packaging
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 
+	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 	"github.com/certsync/tencent-cert-operator/internal/testenv"
 )
 
@@ -43,7 +45,7 @@ func TestKustomizeDefaultInstallsTheOperator(t *testing.T) {
 	dep := one[appsv1.Deployment](t, m, "Deployment")
 	checkRestricted(t, dep)
 	c := manager(t, dep)
-	wantArgs(t, c, "--health-probe-bind-address=:8081", "--metrics-bind-address=:8080", "--leader-elect")
+	wantArgs(t, c, "--health-probe-bind-address=:8081", "--metrics-bind-address=:8443", "--leader-elect")
 	if want := "ghcr.io/certsync/tencent-cert-operator:" + appVersion(t); c.Image != want {
 		t.Errorf("image = %s, want %s, the chart's default", c.Image, want)
 	}
@@ -67,17 +69,44 @@ func TestKustomizeDefaultInstallsTheOperator(t *testing.T) {
 	if dep.Spec.Template.Spec.ServiceAccountName != sa.Name {
 		t.Errorf("Deployment runs as %q, want %q", dep.Spec.Template.Spec.ServiceAccountName, sa.Name)
 	}
-	role := one[rbacv1.ClusterRole](t, m, "ClusterRole")
+	role := convert[rbacv1.ClusterRole](t, named(t, m, "ClusterRole", "-manager-role"))
 	if !equality.Semantic.DeepEqual(role.Rules, generatedRole(t).Rules) {
 		t.Errorf("the ClusterRole's rules differ from config/rbac/role.yaml")
 	}
-	checkCoversKinds(t, "the kustomize ClusterRole", role.Rules)
-	binding := one[rbacv1.ClusterRoleBinding](t, m, "ClusterRoleBinding")
-	if binding.RoleRef.Name != role.Name {
-		t.Errorf("ClusterRoleBinding binds %s, want %s", binding.RoleRef.Name, role.Name)
+	writer := convert[rbacv1.ClusterRole](t, named(t, m, "ClusterRole", "-ingress-secret-writer-role"))
+	if !equality.Semantic.DeepEqual(writer.Rules, roleFile(t, "ingresssecrets", "role.yaml").Rules) {
+		t.Errorf("the ingress Secret writer's rules differ from config/rbac/ingresssecrets/role.yaml")
 	}
-	if len(binding.Subjects) != 1 || binding.Subjects[0].Name != sa.Name || binding.Subjects[0].Namespace != kustomizeNamespace {
-		t.Errorf("ClusterRoleBinding subjects = %+v, want %s/%s", binding.Subjects, kustomizeNamespace, sa.Name)
+	checkCoversKinds(t, "the kustomize RBAC", clusterWide(t, m))
+	if gap := missing(clusterWide(t, m), append(generatedRole(t).Rules, writer.Rules...)); len(gap) > 0 {
+		t.Errorf("the kustomize RBAC lacks %v", gap)
+	}
+	for _, o := range m.all("ClusterRoleBinding") {
+		binding := convert[rbacv1.ClusterRoleBinding](t, o)
+		if len(binding.Subjects) != 1 || binding.Subjects[0].Name != sa.Name || binding.Subjects[0].Namespace != kustomizeNamespace {
+			t.Errorf("ClusterRoleBinding %s subjects = %+v, want %s/%s", binding.Name, binding.Subjects, kustomizeNamespace, sa.Name)
+		}
+	}
+	named(t, m, "ClusterRole", "-metrics-reader")
+	if envVar(c, "POD_NAMESPACE") == nil {
+		t.Errorf("the manager does not know its namespace, where account Secrets live")
+	}
+
+	// The default account, unprefixed and cluster-scoped, as in config/samples.
+	account := one[sslv1alpha1.TencentCloudAccount](t, m, "TencentCloudAccount")
+	sample, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), testenv.DefaultAccountSample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "config", "default", "default_account.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(copied) != string(sample) {
+		t.Errorf("config/default/default_account.yaml differs from %s; copy it again", testenv.DefaultAccountSample)
+	}
+	if account.Name != sslv1alpha1.DefaultAccountName || account.Namespace != "" || account.Spec.NamespaceSelector == nil {
+		t.Errorf("default account = %s/%s %+v, want cluster-scoped %q selecting every namespace", account.Namespace, account.Name, account.Spec, sslv1alpha1.DefaultAccountName)
 	}
 	lease := one[rbacv1.Role](t, m, "Role")
 	if !grants(lease.Rules, "coordination.k8s.io", "leases", "update") {
@@ -89,6 +118,9 @@ func TestKustomizeDefaultInstallsTheOperator(t *testing.T) {
 	}
 	svc := one[corev1.Service](t, m, "Service")
 	wantSelects(t, "metrics Service", svc.Spec.Selector, dep.Spec.Template.Labels)
+	if svc.Spec.Ports[0].Name != "https" || svc.Spec.Ports[0].Port != 8443 {
+		t.Errorf("metrics Service ports = %v, want https on 8443", svc.Spec.Ports)
+	}
 
 	dryRun(t, m)
 }

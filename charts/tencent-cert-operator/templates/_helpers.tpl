@@ -59,3 +59,60 @@ app.kubernetes.io/part-of: tencent-cert-operator
 {{- define "tencent-cert-operator.oidcTokenDir" -}}
 /var/run/secrets/tke.cloud.tencent.com/serviceaccount
 {{- end }}
+
+{{/* The watched namespaces, from watchNamespaces and the older watchNamespace, as a JSON list. */}}
+{{- define "tencent-cert-operator.watchNamespaces" -}}
+{{- $list := list }}
+{{- range .Values.watchNamespaces }}{{ $list = append $list . }}{{ end }}
+{{- with .Values.watchNamespace }}{{ $list = append $list . }}{{ end }}
+{{- $list | uniq | toJson }}
+{{- end }}
+
+{{/* The namespaces where ingress Secrets may be written: ingressSecrets.namespaces, else the
+watched namespaces; an empty list means every namespace. */}}
+{{- define "tencent-cert-operator.ingressSecretNamespaces" -}}
+{{- if .Values.ingressSecrets.namespaces }}
+{{- .Values.ingressSecrets.namespaces | uniq | toJson }}
+{{- else }}
+{{- include "tencent-cert-operator.watchNamespaces" . }}
+{{- end }}
+{{- end }}
+
+{{/* A binding of ClusterRole $role to the operator: cluster-wide when $namespaces is empty,
+else a RoleBinding in each namespace. */}}
+{{- define "tencent-cert-operator.bind" -}}
+{{- $ctx := index . 0 }}{{ $role := index . 1 }}{{ $namespaces := index . 2 }}
+{{- $subjects := dict "kind" "ServiceAccount" "name" (include "tencent-cert-operator.serviceAccountName" $ctx) "namespace" $ctx.Release.Namespace }}
+{{- if not $namespaces }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: {{ $role }}
+  labels:
+    {{- include "tencent-cert-operator.labels" $ctx | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: {{ $role }}
+subjects:
+  - {{- toYaml $subjects | nindent 4 }}
+{{- else }}
+{{- range $namespaces }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: {{ $role }}
+  namespace: {{ . }}
+  labels:
+    {{- include "tencent-cert-operator.labels" $ctx | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: {{ $role }}
+subjects:
+  - {{- toYaml $subjects | nindent 4 }}
+{{- end }}
+{{- end }}
+{{- end }}

@@ -36,6 +36,9 @@ const (
 	// indexCertificateCredentials maps a credentials Secret to the TencentCertificates whose
 	// published credentials name it.
 	indexCertificateCredentials = "certificatedeployment.tencentcertificate.status.credentialsRef"
+	// indexAccount maps an account to the CertificateDeployments that name it or use the
+	// default; those inheriting their TencentCertificate's account follow its status.
+	indexAccount = "certificatedeployment.account"
 )
 
 // Options tune timing; the zero value gives production defaults.
@@ -72,9 +75,11 @@ type Reconciler struct {
 	// APIReader reads from the API server, bypassing the cache.
 	APIReader client.Reader
 	Cloud     tencentcloud.Factory
-	Recorder  events.EventRecorder
-	Clock     clock.PassiveClock
-	Options   Options
+	// Accounts resolves the identity each object may use.
+	Accounts *reconcile.Accounts
+	Recorder events.EventRecorder
+	Clock    clock.PassiveClock
+	Options  Options
 	// Outcomes counts finished records by resource type and outcome; nil counts nothing.
 	Outcomes *prometheus.CounterVec
 }
@@ -89,6 +94,11 @@ type run struct {
 	// dnsNames are the names the certificate covers, when its TencentCertificate publishes them.
 	dnsNames []string
 	creds    *sslv1alpha1.LocalObjectReference
+	// sourceAccount is the TencentCertificate's account, and adopted whether its certificate
+	// was adopted rather than uploaded.
+	sourceAccount *sslv1alpha1.AccountReference
+	adopted       bool
+	grant         *reconcile.Grant
 	// ids are the rendered targets, in spec order.
 	ids []string
 	// suspended skips all API calls.
@@ -125,6 +135,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	}
 	for _, step := range []func(context.Context, *run) error{
 		r.reconcileSource,
+		r.reconcileAccount,
 		r.reconcileTargets,
 		r.reconcileRecord,
 		r.reconcileRollout,
@@ -136,10 +147,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	return ctrl.Result{}, nil
 }
 
-// cloud returns the SSL API client, resolving the credentials on first use.
+// cloud returns the SSL API client of the granted identity, resolving the credentials on
+// first use.
 func (r *Reconciler) cloud(ctx context.Context, run *run) (tencentcloud.API, error) {
 	if run.api == nil {
-		api, err := reconcile.Client(ctx, r.Client, r.Cloud, run.obj.Namespace, run.creds)
+		api, err := run.grant.Client(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -246,7 +258,15 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		return err
 	}
 	deployments := func() client.ObjectList { return &sslv1alpha1.CertificateDeploymentList{} }
-	return ctrl.NewControllerManagedBy(mgr).
+	bld, err := r.Accounts.Watch(mgr, ctrl.NewControllerManagedBy(mgr), &sslv1alpha1.CertificateDeployment{}, deployments, indexAccount,
+		func(o client.Object) (*sslv1alpha1.AccountReference, *sslv1alpha1.LocalObjectReference) {
+			cd := o.(*sslv1alpha1.CertificateDeployment)
+			return cd.Spec.AccountRef, cd.Spec.CredentialsRef
+		})
+	if err != nil {
+		return err
+	}
+	return bld.
 		For(&sslv1alpha1.CertificateDeployment{}, builder.WithPredicates(
 			predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&sslv1alpha1.TencentCertificate{}, handler.EnqueueRequestsFromMapFunc(

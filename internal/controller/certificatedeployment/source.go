@@ -37,10 +37,11 @@ func (r *Reconciler) reconcileSource(ctx context.Context, run *run) error {
 	case err != nil:
 		return err
 	}
-	if run.creds == nil {
-		run.creds = tc.Status.CredentialsRef
+	if run.creds == nil && spec.AccountRef == nil {
+		run.creds, run.sourceAccount = tc.Status.CredentialsRef, tc.Status.AccountRef
 	}
 	st := tc.Status
+	run.adopted = st.Adopted
 	switch {
 	case st.CertificateID == "":
 		run.certWait = reconcile.NewProgressing(sslv1alpha1.ReasonCertificateNotReady,

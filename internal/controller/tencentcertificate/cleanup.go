@@ -50,6 +50,11 @@ func (r *Reconciler) oldCertificatesStep(ctx context.Context, run *run) error {
 	if err != nil {
 		return err
 	}
+	// Only this object's certificates are muted; others are retained, never touched.
+	if toMute, err = r.keepOwned(ctx, api, run, toMute); err != nil {
+		return err
+	}
+	toDelete = slices.DeleteFunc(toDelete, func(id string) bool { o, ok := run.owners[id]; return ok && o.found && !o.owned })
 	if len(toMute) > 0 {
 		if err := api.MuteExpiry(ctx, toMute); err != nil && !tencentcloud.IsNotFound(err) {
 			return reconcile.Cloud("mute expiry notifications of superseded certificates", err, 0)
@@ -107,7 +112,7 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, run *run) error {
 	}
 	var ids []string
 	if obj.Spec.CertificateID == "" && obj.Spec.DeletionPolicy != sslv1alpha1.DeletionPolicyRetain {
-		if obj.Status.CertificateID != "" {
+		if obj.Status.CertificateID != "" && !obj.Status.Adopted {
 			ids = append(ids, obj.Status.CertificateID)
 		}
 		for _, h := range obj.Status.History {

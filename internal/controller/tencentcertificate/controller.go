@@ -30,6 +30,7 @@ const (
 	indexSecretRef        = "tencentcertificate.spec.secretRef"
 	indexCredentialsRef   = "tencentcertificate.spec.credentialsRef"
 	indexIngressSecretRef = "tencentcertificate.spec.ingressSecret"
+	indexAccount          = "tencentcertificate.account"
 )
 
 // Options tune timing; the zero value gives production defaults.
@@ -81,16 +82,21 @@ type Reconciler struct {
 	// APIReader reads from the API server, bypassing the cache.
 	APIReader client.Reader
 	Cloud     tencentcloud.Factory
-	Recorder  events.EventRecorder
-	Clock     clock.PassiveClock
-	Options   Options
+	// Accounts resolves the identity each object may use.
+	Accounts *reconcile.Accounts
+	Recorder events.EventRecorder
+	Clock    clock.PassiveClock
+	Options  Options
 }
 
 // run carries what one reconcile learned between its steps.
 type run struct {
 	obj    *sslv1alpha1.TencentCertificate
 	bundle *certs.Bundle
+	grant  *reconcile.Grant
 	api    tencentcloud.API
+	// owners caches the ownership of certificates looked up in this reconcile.
+	owners map[string]ownership
 	// requeue asks for an earlier look than the resync, for work that is not an error.
 	requeue time.Duration
 	// events are emitted once, when the reconcile ends.
@@ -100,7 +106,7 @@ type run struct {
 // +kubebuilder:rbac:groups=ssl.certsync.io,resources=tencentcertificates,verbs=get;list;watch;update;patch
 // +kubebuilder:rbac:groups=ssl.certsync.io,resources=tencentcertificates/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=ssl.certsync.io,resources=tencentcertificates/finalizers,verbs=update
-// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch;create;update;patch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile runs the steps that bring one TencentCertificate to its desired state and writes
@@ -117,8 +123,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	if !obj.DeletionTimestamp.IsZero() {
 		return ctrl.Result{}, r.reconcileDelete(ctx, rn)
 	}
-	obj.Status.CredentialsRef = obj.Spec.CredentialsRef
 	for _, step := range []func(context.Context, *run) error{
+		r.reconcileAccount,
 		r.reconcileSource,
 		r.reconcileFinalizer,
 		r.reconcileUpload,
@@ -145,11 +151,16 @@ func (r *Reconciler) reconcileHousekeeping(ctx context.Context, run *run) error 
 	return r.reconcileOldCertificates(ctx, run)
 }
 
-// cloud returns the SSL API client for the object's credentials, resolving them on first use
-// so that a reconcile with nothing to do never reads them.
+// cloud returns the SSL API client of the identity the account step granted, resolving the
+// credentials on first use so that a reconcile with nothing to do never reads them.
 func (r *Reconciler) cloud(ctx context.Context, run *run) (tencentcloud.API, error) {
 	if run.api == nil {
-		api, err := reconcile.Client(ctx, r.Client, r.Cloud, run.obj.Namespace, run.obj.Spec.CredentialsRef)
+		if run.grant == nil {
+			if err := r.reconcileAccount(ctx, run); err != nil {
+				return nil, err
+			}
+		}
+		api, err := run.grant.Client(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -226,7 +237,15 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		return err
 	}
 	newList := func() client.ObjectList { return &sslv1alpha1.TencentCertificateList{} }
-	return ctrl.NewControllerManagedBy(mgr).
+	bld, err := r.Accounts.Watch(mgr, ctrl.NewControllerManagedBy(mgr), &sslv1alpha1.TencentCertificate{}, newList, indexAccount,
+		func(o client.Object) (*sslv1alpha1.AccountReference, *sslv1alpha1.LocalObjectReference) {
+			tc := o.(*sslv1alpha1.TencentCertificate)
+			return tc.Spec.AccountRef, tc.Spec.CredentialsRef
+		})
+	if err != nil {
+		return err
+	}
+	return bld.
 		For(&sslv1alpha1.TencentCertificate{}, builder.WithPredicates(
 			predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Owns(&corev1.Secret{}, builder.OnlyMetadata).

@@ -43,16 +43,16 @@ func (r *Reconciler) deleteUnbound(ctx context.Context, api tencentcloud.API, ru
 
 // startDelete checks ownership and starts the checked deletion of id.
 func (r *Reconciler) startDelete(ctx context.Context, api tencentcloud.API, run *run, id string, slot *string, res *deletion) error {
-	tags, found, err := api.Tags(ctx, id)
+	owned, found, err := r.owned(ctx, api, run, id)
 	switch {
 	case err != nil:
-		return reconcile.Cloud("look up certificate "+id, err, 0)
+		return err
 	case !found:
 		res.deleted = append(res.deleted, id)
 		run.events.Add(false, sslv1alpha1.ReasonOldCertificateDeleted, "Certificate %s no longer exists in Tencent Cloud", id)
 		return nil
-	case tags[sslv1alpha1.TagNamespace] != run.obj.Namespace || tags[sslv1alpha1.TagName] != run.obj.Name:
-		// Uploaded by someone else, and only shared with us because the content is the same.
+	case !owned:
+		// Not this object's: uploaded by another object, cluster or person.
 		res.kept = append(res.kept, id)
 		run.events.Add(false, sslv1alpha1.ReasonOldCertificateKept, "Kept certificate %s: it was uploaded by someone else", id)
 		return nil

@@ -17,6 +17,8 @@ import (
 // ingressSecretKey is the key TKE's CLB Ingress and Service controllers read a certificate ID from.
 const ingressSecretKey = "qcloud_cert_id"
 
+// reconcileIngressSecret needs the writes declared in internal/rbac/ingresssecrets.
+//
 // reconcileIngressSecret keeps the Opaque Secret that TKE Ingresses read the certificate ID
 // from. It never writes a Secret this object does not own. It owns the IngressSecretSynced
 // condition.

@@ -31,14 +31,14 @@ func (r *Reconciler) reconcileMetadata(ctx context.Context, run *run) error {
 	if err != nil {
 		return err
 	}
-	tags, found, err := api.Tags(ctx, st.CertificateID)
+	owned, found, err := r.owned(ctx, api, run, st.CertificateID)
 	switch {
 	case err != nil:
-		return reconcile.Cloud("look up certificate "+st.CertificateID, err, 0)
+		return err
 	case !found:
 		// Gone from Tencent Cloud: nothing to rename; the next upload starts over.
 		return nil
-	case tags[sslv1alpha1.TagNamespace] != obj.Namespace || tags[sslv1alpha1.TagName] != obj.Name:
+	case !owned:
 		run.events.Add(false, sslv1alpha1.ReasonOldCertificateKept,
 			"Left the alias and project of certificate %s as they are: it was uploaded by someone else", st.CertificateID)
 		st.Alias, st.ProjectID = alias, &project

@@ -68,6 +68,9 @@ func (r *Reconciler) updateStep(ctx context.Context, run *run) error {
 		u.Phase, u.Retries, u.CompletionTime = sslv1alpha1.RecordRunning, 0, nil
 		policy.RetryNow = true
 	}
+	if owned, err := r.updateFromOwned(ctx, run); err != nil || !owned {
+		return err
+	}
 	api, err := r.cloud(ctx, run)
 	if err != nil {
 		return err

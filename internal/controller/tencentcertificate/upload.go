@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -22,15 +21,17 @@ const historyLimit = 10
 
 // reconcileUpload uploads the Secret's certificate when its fingerprint differs from the one in
 // status, and moves a replaced certificate into status.history. With the fingerprint unchanged
-// it makes no API call. The upload is idempotent: if a crash lost the status write after an
-// earlier upload, Tencent answers with the existing certificate's ID.
+// it makes no API call. Every object gets a certificate of its own (Repeatable=true), so that
+// two objects with the same content never share one; the upload stays idempotent because a
+// lookup by this object's ownership tags and the fingerprint comes first, and finds an upload
+// whose status write a crash lost. An adopted certificate never becomes the previous one.
 func (r *Reconciler) reconcileUpload(ctx context.Context, run *run) error {
 	if run.obj.Spec.CertificateID != "" {
 		return r.reconcileAdopt(ctx, run)
 	}
 	st := &run.obj.Status
 	b := run.bundle
-	if st.CertificateID != "" && st.Fingerprint == b.Fingerprint {
+	if st.CertificateID != "" && st.Fingerprint == b.Fingerprint && !st.Adopted {
 		return nil
 	}
 	if err := reconcile.Fresh(r.APIReader, run.obj)(ctx); err != nil {
@@ -40,19 +41,38 @@ func (r *Reconciler) reconcileUpload(ctx context.Context, run *run) error {
 	if err != nil {
 		return err
 	}
-	up, err := api.Upload(ctx, tencentcloud.UploadInput{
-		CertificatePEM: b.CertificatePEM,
-		PrivateKeyPEM:  string(b.PrivateKeyPEM),
-		Type:           string(run.obj.Spec.Type),
-		Alias:          alias(run.obj),
-		ProjectID:      run.obj.Spec.ProjectID,
-		Tags:           uploadTags(run.obj),
-	})
+	id, err := r.findUploaded(ctx, api, run.obj, b.Fingerprint)
 	if err != nil {
-		return reconcile.Cloud("upload the certificate", err, 0)
+		return reconcile.Cloud("look up an earlier upload of the certificate", err, 0)
 	}
-	id := up.CertificateID
+	up := tencentcloud.Uploaded{CertificateID: id, Existing: true}
+	if id == "" {
+		up, err = api.Upload(ctx, tencentcloud.UploadInput{
+			CertificatePEM: b.CertificatePEM,
+			PrivateKeyPEM:  string(b.PrivateKeyPEM),
+			Type:           string(run.obj.Spec.Type),
+			Alias:          alias(run.obj),
+			ProjectID:      run.obj.Spec.ProjectID,
+			Tags:           r.uploadTags(run.obj, b.Fingerprint),
+			Repeatable:     true,
+		})
+		if tencentcloud.IsAlreadyExists(err) {
+			// Not expected of a repeatable upload; if the call created this object's certificate,
+			// the next lookup by its tags finds it.
+			return &reconcile.Outcome{Severity: reconcile.Transient, Reason: sslv1alpha1.ReasonAPIError,
+				Message: "Tencent Cloud reported the certificate as already uploaded; looking it up again", Cause: err}
+		}
+		if err != nil {
+			return reconcile.Cloud("upload the certificate", err, 0)
+		}
+		id = up.CertificateID
+	}
 	previous := st.CertificateID
+	if st.Adopted {
+		// Someone else's certificate: never superseded, muted, switched from or deleted.
+		previous = ""
+	}
+	st.Adopted = false
 	// A Secret reverted to an earlier certificate gets that certificate's ID back; it is
 	// current again, not superseded.
 	st.History = slices.DeleteFunc(st.History, func(h sslv1alpha1.CertificateHistoryEntry) bool { return h.CertificateID == id })
@@ -84,7 +104,11 @@ func (r *Reconciler) reconcileUpload(ctx context.Context, run *run) error {
 	if previous != "" && previous != id {
 		note = fmt.Sprintf("Uploaded certificate %s, replacing %s", id, previous)
 	}
-	run.events.Add(false, sslv1alpha1.ReasonUploaded, "%s (RequestId %s)", note, up.RequestID)
+	if up.Existing {
+		run.events.Add(false, sslv1alpha1.ReasonUploaded, "%s (found by its ownership tags: an earlier upload whose status was not written)", note)
+	} else {
+		run.events.Add(false, sslv1alpha1.ReasonUploaded, "%s (RequestId %s)", note, up.RequestID)
+	}
 	log.FromContext(ctx).Info("Uploaded certificate", "certificateID", id, "previous", previous, "requestID", up.RequestID)
 	return nil
 }
@@ -113,6 +137,7 @@ func (r *Reconciler) reconcileAdopt(ctx context.Context, run *run) error {
 		return err
 	}
 	st.CertificateID = obj.Spec.CertificateID
+	st.Adopted = true
 	st.NotBefore, st.NotAfter = metaTime(d.NotBefore), metaTime(d.NotAfter)
 	// SubjectAltNames may leave out the main domain; take the union.
 	st.DNSNames = append([]string(nil), d.SubjectAltNames...)
@@ -133,24 +158,6 @@ func alias(obj *sslv1alpha1.TencentCertificate) string {
 		return obj.Spec.Alias
 	}
 	return obj.Namespace + "/" + obj.Name
-}
-
-// uploadTags returns the user's tags, sorted for stable requests, plus the ownership tags.
-func uploadTags(obj *sslv1alpha1.TencentCertificate) []tencentcloud.Tag {
-	keys := make([]string, 0, len(obj.Spec.Tags))
-	for k := range obj.Spec.Tags {
-		if k != sslv1alpha1.TagNamespace && k != sslv1alpha1.TagName {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	tags := make([]tencentcloud.Tag, 0, len(keys)+2)
-	for _, k := range keys {
-		tags = append(tags, tencentcloud.Tag{Key: k, Value: obj.Spec.Tags[k]})
-	}
-	return append(tags,
-		tencentcloud.Tag{Key: sslv1alpha1.TagNamespace, Value: obj.Namespace},
-		tencentcloud.Tag{Key: sslv1alpha1.TagName, Value: obj.Name})
 }
 
 // pushHistory adds an entry at the front and trims the list, dropping entries that need no

@@ -22,6 +22,7 @@ const (
 	VerbUpload        = "Upload"
 	VerbDescribe      = "Describe"
 	VerbTags          = "Tags"
+	VerbTagged        = "Tagged"
 	VerbMuteExpiry    = "MuteExpiry"
 	VerbModifyAlias   = "ModifyAlias"
 	VerbModifyProject = "ModifyProject"
@@ -47,6 +48,7 @@ type Client struct {
 	UploadFn        func(ctx context.Context, in tencentcloud.UploadInput) (tencentcloud.Uploaded, error)
 	DescribeFn      func(ctx context.Context, certificateID string) (tencentcloud.Certificate, error)
 	TagsFn          func(ctx context.Context, certificateID string) (map[string]string, bool, error)
+	TaggedFn        func(ctx context.Context, tags []tencentcloud.Tag) ([]string, error)
 	MuteExpiryFn    func(ctx context.Context, certificateIDs []string) error
 	ModifyAliasFn   func(ctx context.Context, certificateID, alias string) error
 	ModifyProjectFn func(ctx context.Context, certificateID string, projectID int64) error
@@ -144,6 +146,13 @@ func (c *Client) Tags(ctx context.Context, certificateID string) (map[string]str
 		return fn(ctx, certificateID)
 	}
 	return nil, false, notProgrammed(VerbTags)
+}
+
+func (c *Client) Tagged(ctx context.Context, tags []tencentcloud.Tag) ([]string, error) {
+	if fn := record(c, &c.TaggedFn, VerbTagged, tags); fn != nil {
+		return fn(ctx, tags)
+	}
+	return nil, notProgrammed(VerbTagged)
 }
 
 func (c *Client) MuteExpiry(ctx context.Context, certificateIDs []string) error {
@@ -347,6 +356,7 @@ type Factory struct {
 
 	mu    sync.Mutex
 	asked []*tencentcloud.Credentials
+	roles []tencentcloud.Role
 }
 
 var _ tencentcloud.Factory = (*Factory)(nil)
@@ -360,6 +370,24 @@ func (f *Factory) For(_ context.Context, creds *tencentcloud.Credentials) (tence
 		return nil, f.Err
 	}
 	return f.API, nil
+}
+
+// ForRole returns f.API, or f.Err, and records the role.
+func (f *Factory) ForRole(_ context.Context, role tencentcloud.Role) (tencentcloud.API, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.roles = append(f.roles, role)
+	if f.Err != nil {
+		return nil, f.Err
+	}
+	return f.API, nil
+}
+
+// Roles returns the role of every ForRole call.
+func (f *Factory) Roles() []tencentcloud.Role {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.roles)
 }
 
 // Asked returns the credentials of every For call, nil for the default chain.

@@ -164,6 +164,34 @@ func TestInvalidObjectsAreRejected(t *testing.T) {
 			"spec: Invalid value: rotation applies only to certificates uploaded from secretRef",
 		},
 		{
+			"a certificate naming both an account and a credentials Secret",
+			certificate(func(s *TencentCertificateSpec) {
+				s.AccountRef, s.CredentialsRef = &AccountReference{Name: "team-a"}, ref("keys")
+			}),
+			"spec: Invalid value: at most one of accountRef and credentialsRef may be set",
+		},
+		{
+			"a deployment naming both an account and a credentials Secret",
+			func() client.Object {
+				cd := deployment(ResourceTypeCLB, "ap-guangzhou", clb)
+				cd.Spec.AccountRef, cd.Spec.CredentialsRef = &AccountReference{Name: "team-a"}, ref("keys")
+				return cd
+			}(),
+			"spec: Invalid value: at most one of accountRef and credentialsRef may be set",
+		},
+		{
+			"an account whose Secret identity names no Secret",
+			&TencentCloudAccount{ObjectMeta: metav1.ObjectMeta{Name: "no-secret"}, Spec: TencentCloudAccountSpec{
+				Identity: AccountIdentity{Type: AccountIdentitySecret}, NamespaceSelector: &metav1.LabelSelector{}}},
+			"spec.identity: Invalid value: secretRef is required for type Secret and allowed only there",
+		},
+		{
+			"an account assuming an OIDC role without its ARN",
+			&TencentCloudAccount{ObjectMeta: metav1.ObjectMeta{Name: "no-arn"}, Spec: TencentCloudAccountSpec{
+				Identity: AccountIdentity{Type: AccountIdentityTKEOIDC}}},
+			"spec.identity: Invalid value: roleArn is required for type TKEOIDC and allowed only there",
+		},
+		{
 			"a certificate of an unknown type",
 			certificate(func(s *TencentCertificateSpec) { s.Type = "PEM" }),
 			"spec.type: Unsupported value: \"PEM\": supported values: \"SVR\", \"CA\"",
@@ -363,7 +391,9 @@ func TestSamplesAreValid(t *testing.T) {
 			if err := yaml.Unmarshal(data, &u.Object); err != nil {
 				t.Fatal(err)
 			}
-			u.SetNamespace(ns)
+			if u.GetKind() != "TencentCloudAccount" { // cluster-scoped
+				u.SetNamespace(ns)
+			}
 			if err := k8s.Create(context.Background(), u, client.DryRunAll); err != nil {
 				t.Fatalf("sample rejected: %v", err)
 			}
