@@ -323,11 +323,13 @@ func (h *harness) renewDeletingOld(domain string, prepare func(oldID string)) st
 	return tc.Status.CertificateID
 }
 
-// adopt creates a TencentCertificate that adopts an existing certificate.
+// adopt creates a TencentCertificate that adopts an existing certificate, through an account
+// that allows adoption.
 func (h *harness) adopt(name, id string) *sslv1alpha1.TencentCertificate {
 	h.t.Helper()
+	adopters := h.createAccount("adopters", sslv1alpha1.TencentCloudAccountSpec{NamespaceSelector: &metav1.LabelSelector{}, AllowAdoption: true})
 	tc := &sslv1alpha1.TencentCertificate{ObjectMeta: metav1.ObjectMeta{Namespace: h.ns, Name: name},
-		Spec: sslv1alpha1.TencentCertificateSpec{CertificateID: id}}
+		Spec: sslv1alpha1.TencentCertificateSpec{CertificateID: id, AccountRef: &sslv1alpha1.AccountReference{Name: adopters.Name}}}
 	NewWithT(h.t).Expect(h.k8s.Create(h.ctx, tc)).To(Succeed())
 	return tc
 }

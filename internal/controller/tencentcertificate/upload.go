@@ -95,11 +95,8 @@ func (r *Reconciler) reconcileUpload(ctx context.Context, run *run) error {
 	st.NotAfter = &metav1.Time{Time: b.NotAfter()}
 	st.DNSNames = b.DNSNames()
 	st.LastUploadTime = reconcile.Now(r.Clock)
-	// Existing content keeps the alias and project it was uploaded with.
-	st.Alias, st.ProjectID = "", nil
-	if !up.Existing {
-		st.Alias, st.ProjectID = alias(run.obj), new(ptr.Deref(run.obj.Spec.ProjectID, 0))
-	}
+	// The certificate is this object's own upload, found or made now, with its alias and project.
+	st.Alias, st.ProjectID = alias(run.obj), new(ptr.Deref(run.obj.Spec.ProjectID, 0))
 	note := fmt.Sprintf("Uploaded certificate %s for %v", id, st.DNSNames)
 	if previous != "" && previous != id {
 		note = fmt.Sprintf("Uploaded certificate %s, replacing %s", id, previous)
