@@ -78,11 +78,6 @@ func (c *idleCache[K, V]) deleteFunc(match func(V) bool) {
 	}
 }
 
-// len is the number of entries, evicting those idle at now first.
-func (c *idleCache[K, V]) len(now time.Time) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.nextSweep = time.Time{}
 	c.sweepLocked(now)
 	return len(c.m)
 }

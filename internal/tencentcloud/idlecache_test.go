@@ -77,3 +77,9 @@ func advance(t *testing.T, clk *fakeClock, d time.Duration) {
 		t.Fatal(err)
 	}
 }
+
+// len is the number of entries, evicting those idle at now first.
+func (c *idleCache[K, V]) len(now time.Time) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.nextSweep = time.Time{}
