@@ -78,10 +78,6 @@ func (c *idleCache[K, V]) deleteFunc(match func(V) bool) {
 	}
 }
 
-	c.sweepLocked(now)
-	return len(c.m)
-}
-
 func (c *idleCache[K, V]) sweepLocked(now time.Time) {
 	if now.Before(c.nextSweep) {
 		return

@@ -83,3 +83,6 @@ func (c *idleCache[K, V]) len(now time.Time) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.nextSweep = time.Time{}
+	c.sweepLocked(now)
+	return len(c.m)
+}
