@@ -8,7 +8,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -20,6 +20,7 @@ import (
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 	"github.com/certsync/tencent-cert-operator/internal/certs"
 	"github.com/certsync/tencent-cert-operator/internal/reconcile"
+	"github.com/certsync/tencent-cert-operator/internal/tencentcloud"
 	"github.com/certsync/tencent-cert-operator/internal/testcerts"
 )
 
@@ -60,6 +61,33 @@ func Client(objs []client.Object, indexes ...Index) client.Client {
 		b = b.WithIndex(i.Object, i.Field, i.Extract)
 	}
 	return b.Build()
+}
+
+// Cluster is the cluster that the ownership tags of step tests name.
+const Cluster = "cluster-1"
+
+// Account returns a TencentCloudAccount like the default one the chart installs: the ambient
+// identity, every namespace, no adoption. mutate changes its spec.
+func Account(name string, mutate ...func(*sslv1alpha1.TencentCloudAccountSpec)) *sslv1alpha1.TencentCloudAccount {
+	a := &sslv1alpha1.TencentCloudAccount{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: sslv1alpha1.TencentCloudAccountSpec{
+		Identity:          sslv1alpha1.AccountIdentity{Type: sslv1alpha1.AccountIdentityAmbient},
+		NamespaceSelector: &metav1.LabelSelector{},
+	}}
+	for _, m := range mutate {
+		m(&a.Spec)
+	}
+	return a
+}
+
+// Accounts returns the account rules as controller.Setup builds them, reading accounts and
+// Secrets from c, with clients from cloud, for Cluster.
+func Accounts(c client.Reader, cloud tencentcloud.Factory) *reconcile.Accounts {
+	return &reconcile.Accounts{Reader: c, Secrets: c, Cloud: cloud, Cluster: Cluster}
+}
+
+// OwnerTags are the tags of a certificate that namespace/name of Cluster uploaded.
+func OwnerTags(namespace, name string) map[string]string {
+	return map[string]string{sslv1alpha1.TagCluster: Cluster, sslv1alpha1.TagNamespace: namespace, sslv1alpha1.TagName: name}
 }
 
 // Index is a field index of the fake client.

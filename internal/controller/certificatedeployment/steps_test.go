@@ -33,8 +33,9 @@ const (
 	tls   = "lb-1|lbl-tls"
 )
 
-// newStepEnv stores obj and objs in the fake client and returns a run on obj as read back, so
-// that it carries a resourceVersion like a cached object.
+// newStepEnv stores obj, objs and the default account in the fake client and returns a run on
+// obj as read back, so that it carries a resourceVersion like a cached object. The default
+// account selects every namespace, uses the ambient identity and allows adoption.
 func newStepEnv(t *testing.T, obj *sslv1alpha1.CertificateDeployment, objs ...client.Object) (*stepEnv, *run) {
 	t.Helper()
 	// The index the running task is found by, as SetupWithManager registers it.
@@ -44,11 +45,13 @@ func newStepEnv(t *testing.T, obj *sslv1alpha1.CertificateDeployment, objs ...cl
 		}
 		return nil
 	}}
-	c := steptest.Client(append(objs, obj), byTask)
+	account := steptest.Account(sslv1alpha1.DefaultAccountName, func(s *sslv1alpha1.TencentCloudAccountSpec) { s.AllowAdoption = true })
+	c := steptest.Client(append(objs, obj, account), byTask)
 	got := &sslv1alpha1.CertificateDeployment{}
 	NewWithT(t).Expect(c.Get(context.Background(), client.ObjectKeyFromObject(obj), got)).To(Succeed())
 	e := &stepEnv{api: fake.New(), clock: steptest.Clock()}
-	e.r = &Reconciler{Client: c, APIReader: c, Cloud: &fake.Factory{API: e.api}, Recorder: steptest.Recorder(), Clock: e.clock,
+	cloud := &fake.Factory{API: e.api}
+	e.r = &Reconciler{Client: c, APIReader: c, Cloud: cloud, Accounts: steptest.Accounts(c, cloud), Recorder: steptest.Recorder(), Clock: e.clock,
 		Outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "outcomes"}, []string{"resource_type", "outcome"})}
 	e.r.Options.defaults()
 	return e, &run{obj: got}
@@ -105,12 +108,15 @@ func TestSourceStep(t *testing.T) {
 	}
 	creds := &sslv1alpha1.LocalObjectReference{Name: "tencent-creds"}
 	cases := []struct {
-		name   string
-		obj    *sslv1alpha1.CertificateDeployment
-		tc     *sslv1alpha1.TencentCertificate
-		wait   string
-		certID string
-		creds  *sslv1alpha1.LocalObjectReference
+		name    string
+		obj     *sslv1alpha1.CertificateDeployment
+		tc      *sslv1alpha1.TencentCertificate
+		wait    string
+		certID  string
+		creds   *sslv1alpha1.LocalObjectReference
+		account *sslv1alpha1.AccountReference
+		adopted bool
+		names   []string
 	}{
 		{name: "a certificate ID is used as it is", obj: deployment(), wait: "ok", certID: "cert-new"},
 		{name: "a missing TencentCertificate is waited for", obj: deployment(byRef), wait: "Waiting CertificateNotReady"},
@@ -119,9 +125,14 @@ func TestSourceStep(t *testing.T) {
 		{name: "an expired certificate is not deployed",
 			obj: deployment(byRef), tc: certificate(sslv1alpha1.TencentCertificateStatus{CertificateID: "cert-old", NotAfter: &expired}),
 			wait: "Waiting CertificateNotReady"},
-		{name: "a published certificate is deployed with the certificate's credentials",
-			obj: deployment(byRef), tc: certificate(sslv1alpha1.TencentCertificateStatus{CertificateID: "cert-new", NotAfter: &valid, CredentialsRef: creds}),
-			wait: "ok", certID: "cert-new", creds: creds},
+		{name: "a published certificate is deployed with the certificate's credentials and names",
+			obj: deployment(byRef), tc: certificate(sslv1alpha1.TencentCertificateStatus{CertificateID: "cert-new", NotAfter: &valid, CredentialsRef: creds,
+				DNSNames: []string{"www.example.com"}}),
+			wait: "ok", certID: "cert-new", creds: creds, names: []string{"www.example.com"}},
+		{name: "an adopted certificate is marked, so that the certificate's account must allow adoption",
+			obj: deployment(byRef), tc: certificate(sslv1alpha1.TencentCertificateStatus{CertificateID: "adopted-1", NotAfter: &valid, Adopted: true,
+				AccountRef: &sslv1alpha1.AccountReference{Name: "team"}}),
+			wait: "ok", certID: "adopted-1", account: &sslv1alpha1.AccountReference{Name: "team"}, adopted: true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -135,6 +146,9 @@ func TestSourceStep(t *testing.T) {
 			g.Expect(steptest.Outcome(rn.certWait)).To(Equal(c.wait))
 			g.Expect(rn.certID).To(Equal(c.certID))
 			g.Expect(rn.creds).To(Equal(c.creds))
+			g.Expect(rn.sourceAccount).To(Equal(c.account))
+			g.Expect(rn.adopted).To(Equal(c.adopted))
+			g.Expect(rn.dnsNames).To(Equal(c.names))
 			g.Expect(e.api.Calls()).To(BeEmpty())
 		})
 	}
@@ -142,7 +156,7 @@ func TestSourceStep(t *testing.T) {
 
 // rollout runs the steps up to the rollout, as Reconcile does when no record runs.
 func rollout(r *Reconciler, ctx context.Context, rn *run) error {
-	for _, step := range []func(context.Context, *run) error{r.reconcileSource, r.reconcileTargets, r.reconcileRollout} {
+	for _, step := range []func(context.Context, *run) error{r.reconcileSource, r.reconcileAccount, r.reconcileTargets, r.reconcileRollout} {
 		if err := step(ctx, rn); err != nil {
 			return err
 		}
@@ -153,6 +167,26 @@ func rollout(r *Reconciler, ctx context.Context, rn *run) error {
 func TestRolloutStep(t *testing.T) {
 	const refused = "FailedOperation.CertificateNotDeployInstance"
 	stamp := metav1.NewTime(steptest.Start)
+	valid := metav1.NewTime(steptest.Start.Add(time.Hour))
+	// published is the TencentCertificate web, which published cert-new for www.example.com.
+	published := &sslv1alpha1.TencentCertificate{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "web"},
+		Status: sslv1alpha1.TencentCertificateStatus{CertificateID: "cert-new", NotAfter: &valid, DNSNames: []string{"www.example.com"}}}
+	byRef := func(cd *sslv1alpha1.CertificateDeployment) {
+		cd.Spec.CertificateID, cd.Spec.CertificateRef = "", &sslv1alpha1.LocalObjectReference{Name: "web"}
+	}
+	withDomain := func(domain string) func(*sslv1alpha1.CertificateDeployment) {
+		return func(cd *sslv1alpha1.CertificateDeployment) {
+			for i := range cd.Spec.Targets {
+				cd.Spec.Targets[i].Domain = domain
+			}
+		}
+	}
+	strict := func(cd *sslv1alpha1.CertificateDeployment) {
+		cd.Spec.AccountRef = &sslv1alpha1.AccountReference{Name: "strict"}
+	}
+	accounts := []client.Object{steptest.Account("strict"), steptest.Account("cdn-only", func(s *sslv1alpha1.TencentCloudAccountSpec) {
+		s.AllowedResourceTypes = []sslv1alpha1.ResourceType{sslv1alpha1.ResourceTypeCDN}
+	})}
 	cases := []struct {
 		name    string
 		obj     *sslv1alpha1.CertificateDeployment
@@ -186,7 +220,7 @@ func TestRolloutStep(t *testing.T) {
 			program: func(c *fake.Client) {
 				// An earlier task whose answer was lost finished between the look and the call.
 				var looks atomic.Int32
-				c.BindingsFn = func(context.Context, string, string) (tencentcloud.Bindings, error) {
+				c.BindingsFn = func(context.Context, tencentcloud.BindingsQuery) (tencentcloud.Bindings, error) {
 					if looks.Add(1) == 1 {
 						return serving(), nil
 					}
@@ -246,6 +280,44 @@ func TestRolloutStep(t *testing.T) {
 				"DriftDetected: Targets no longer serve certificate cert-new and are redeployed: " + tls + " (RequestId req-list)",
 				"DeployInProgress: Started deployment record 10 (certificate cert-new) (RequestId req-10)",
 			}},
+		{name: "targets whose domain the certificate does not cover are refused before any call",
+			obj: deployment(byRef, withDomain("shop.example.org")), others: []client.Object{published},
+			outcome: "Terminal " + sslv1alpha1.ReasonDomainNotCovered,
+			states:  []sslv1alpha1.TargetState{sslv1alpha1.TargetPending, sslv1alpha1.TargetPending}},
+		{name: "targets whose domain the certificate covers are deployed",
+			obj: deployment(byRef, withDomain("www.example.com")), others: []client.Object{published},
+			program: func(c *fake.Client) {
+				c.WithBindings(map[string]tencentcloud.Bindings{"clb": {Serving: map[string]string{
+					https + "|www.example.com": "cert-new", tls + "|www.example.com": "cert-new"}}}, nil)
+			},
+			outcome: "ok", calls: []string{fake.VerbBindings},
+			states: []sslv1alpha1.TargetState{sslv1alpha1.TargetAlreadyBound, sslv1alpha1.TargetAlreadyBound}},
+		{name: "a certificate adopted under an account that does not allow adoption is refused before any call",
+			obj: deployment(byRef), others: append([]client.Object{&sslv1alpha1.TencentCertificate{
+				ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "web"},
+				Status: sslv1alpha1.TencentCertificateStatus{CertificateID: "adopted-1", NotAfter: &valid, Adopted: true,
+					AccountRef: &sslv1alpha1.AccountReference{Name: "strict"}}}}, accounts...),
+			outcome: "Terminal " + sslv1alpha1.ReasonAdoptionNotAllowed},
+		{name: "an account that does not allow the resource type refuses before any call",
+			obj: deployment(func(cd *sslv1alpha1.CertificateDeployment) {
+				cd.Spec.AccountRef = &sslv1alpha1.AccountReference{Name: "cdn-only"}
+			}),
+			others:  accounts,
+			outcome: "Terminal " + sslv1alpha1.ReasonResourceTypeNotAllowed},
+		{name: "without adoption, a certificate ID that no object of the namespace uploaded is refused",
+			obj: deployment(strict), others: accounts,
+			program: func(c *fake.Client) {
+				c.WithTags(map[string]map[string]string{"cert-new": steptest.OwnerTags("elsewhere", "web")}, nil)
+			},
+			outcome: "Terminal " + sslv1alpha1.ReasonCertificateNotOwned, calls: []string{fake.VerbTags}},
+		{name: "without adoption, a certificate ID the namespace uploaded is deployed",
+			obj: deployment(strict), others: accounts,
+			program: func(c *fake.Client) {
+				c.WithTags(map[string]map[string]string{"cert-new": steptest.OwnerTags("shop", "another")}, nil).
+					WithBindings(map[string]tencentcloud.Bindings{"clb": serving("cert-new", "cert-new")}, nil)
+			},
+			outcome: "ok", calls: []string{fake.VerbTags, fake.VerbBindings},
+			states: []sslv1alpha1.TargetState{sslv1alpha1.TargetAlreadyBound, sslv1alpha1.TargetAlreadyBound}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -270,6 +342,34 @@ func TestRolloutStep(t *testing.T) {
 		g.Expect(e.api.Calls(fake.VerbStartDeploy)[0].Args[0]).To(Equal(tencentcloud.DeployInput{
 			CertificateID: "cert-new", ResourceType: "clb", Region: "ap-guangzhou", Targets: []string{tls}}))
 	})
+}
+
+// Types that only the bound-resource query reports on wait for its task across reconciles,
+// keeping its ID in status, and plan from its answer.
+func TestRolloutFollowsTheBoundResourceQuery(t *testing.T) {
+	g := NewWithT(t)
+	stamp := metav1.NewTime(steptest.Start)
+	const gateway = "gateway-1|tse-cert-1"
+	e, rn := newStepEnv(t, deployment(func(cd *sslv1alpha1.CertificateDeployment) {
+		cd.Spec.ResourceType = sslv1alpha1.ResourceTypeTSE
+		cd.Spec.Targets = []sslv1alpha1.Target{{GatewayID: "gateway-1", CertificateID: "tse-cert-1"}}
+	}))
+	answer := tencentcloud.Bindings{Pending: true, TaskID: "bq-1"}
+	e.api.BindingsFn = func(context.Context, tencentcloud.BindingsQuery) (tencentcloud.Bindings, error) { return answer, nil }
+
+	err := rollout(e.r, context.Background(), rn)
+	g.Expect(steptest.Outcome(err)).To(Equal("Progressing DeployInProgress"))
+	g.Expect(rn.obj.Status.BindingsQuery).To(Equal(&sslv1alpha1.BindingsQueryStatus{CertificateID: "cert-new", TaskID: "bq-1", StartTime: &stamp}))
+	g.Expect(states(rn.obj)).To(Equal([]sslv1alpha1.TargetState{sslv1alpha1.TargetPending}))
+
+	answer = tencentcloud.Bindings{Serving: map[string]string{gateway: "cert-new"}, RequestID: "req-bq"}
+	rn = &run{obj: rn.obj}
+	g.Expect(rollout(e.r, context.Background(), rn)).To(Succeed())
+	g.Expect(e.api.Verbs()).To(Equal([]string{fake.VerbBindings, fake.VerbBindings}), "no task for a target that serves the certificate")
+	g.Expect(e.api.Calls(fake.VerbBindings)[1].Args[0]).To(Equal(tencentcloud.BindingsQuery{
+		ResourceType: "tse", CertificateID: "cert-new", Region: "ap-guangzhou", TaskID: "bq-1"}), "the query started before is asked again")
+	g.Expect(rn.obj.Status.BindingsQuery).To(BeNil())
+	g.Expect(states(rn.obj)).To(Equal([]sslv1alpha1.TargetState{sslv1alpha1.TargetAlreadyBound}))
 }
 
 // running has record 9 of cert-new deploying to both targets, with no retries allowed.
@@ -324,6 +424,8 @@ func TestRecordStep(t *testing.T) {
 			g := NewWithT(t)
 			e, rn := newStepEnv(t, deployment(running))
 			e.api.WithRecord(c.records, nil)
+			g.Expect(e.r.reconcileSource(context.Background(), rn)).To(Succeed())
+			g.Expect(e.r.reconcileAccount(context.Background(), rn)).To(Succeed())
 			g.Expect(e.r.reconcileTargets(context.Background(), rn)).To(Succeed())
 			err := e.r.reconcileRecord(context.Background(), rn)
 			g.Expect(steptest.Outcome(err)).To(Equal(c.outcome))

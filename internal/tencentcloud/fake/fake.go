@@ -251,6 +251,11 @@ func (c *Client) WithTags(tags map[string]map[string]string, err error) *Client 
 	})
 }
 
+// WithTagged answers every Tagged lookup with ids and err.
+func (c *Client) WithTagged(ids []string, err error) *Client {
+	return set(c, &c.TaggedFn, func(context.Context, []tencentcloud.Tag) ([]string, error) { return slices.Clone(ids), err })
+}
+
 // WithMuteExpiry answers every MuteExpiry with err.
 func (c *Client) WithMuteExpiry(err error) *Client {
 	return set(c, &c.MuteExpiryFn, func(context.Context, []string) error { return err })
