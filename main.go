@@ -36,6 +36,7 @@ func main() {
 		watchNamespace         string
 		secretAnnotationSync   bool
 		huaweiEndpoint         string
+		huaweiOperatorCreds    bool
 		metricsSecure          bool
 		metricsCertDir         string
 		clusterName            string
@@ -53,6 +54,7 @@ func main() {
 	flag.StringVar(&endpoint, "tencentcloud-endpoint", "", "Override of the SSL API endpoint, such as a simulator's http://127.0.0.1:9000. Defaults to ssl.tencentcloudapi.com.")
 	flag.StringVar(&region, "tencentcloud-region", "", "Default Tencent Cloud region for API calls that take one.")
 	flag.StringVar(&huaweiEndpoint, "huaweicloud-endpoint", "", "Override of the Huawei Cloud APIG endpoint for every region, such as a simulator's http://127.0.0.1:9100. Defaults to apig.<region>.myhuaweicloud.com.")
+	flag.BoolVar(&huaweiOperatorCreds, "huaweicloud-operator-credentials", false, "Let HuaweiAPIGCertificates without spec.credentialsRef use the operator's own Huawei Cloud credentials (HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK). Off, each namespace brings its own.")
 	flag.StringVar(&watchNamespace, "watch-namespace", "", "Restrict the operator to these namespaces (comma-separated). Empty means all namespaces.")
 	flag.BoolVar(&secretAnnotationSync, "secret-annotation-sync", false, "Create a TencentCertificate for every kubernetes.io/tls Secret annotated ssl.certsync.io/sync=true (docs/cert-manager.md).")
 	opts := zap.Options{}
@@ -101,7 +103,7 @@ func main() {
 
 	apigMetrics, err := huaweicloud.NewMetrics(metrics.Registry)
 	if err == nil {
-		err = huaweiapigcertificate.SetupWithManager(mgr, huaweiapigcertificate.Options{Cloud: huaweicloud.NewFactory(
+		err = huaweiapigcertificate.SetupWithManager(mgr, huaweiapigcertificate.Options{OperatorCredentials: huaweiOperatorCreds, Cloud: huaweicloud.NewFactory(
 			huaweicloud.FactoryOptions{Endpoint: huaweiEndpoint, Metrics: apigMetrics, Logger: ctrl.Log.WithName("huaweicloud")})})
 	}
 	if err != nil {

@@ -309,7 +309,7 @@ func startManager(ctx context.Context, binary, kubeconfig, endpoint, apigEndpoin
 		"--kubeconfig", kubeconfig,
 		"--tencentcloud-endpoint", endpoint,
 		"--tencentcloud-region", "ap-guangzhou",
-		"--huaweicloud-endpoint", apigEndpoint,
+		"--huaweicloud-endpoint", apigEndpoint, "--huaweicloud-operator-credentials",
 		"--metrics-bind-address", "0",
 		"--health-probe-bind-address", "127.0.0.1:0",
 		"--zap-log-level", "debug",

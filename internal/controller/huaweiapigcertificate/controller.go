@@ -47,6 +47,10 @@ type Options struct {
 	// object, and CleanupBackoff the first delay between tries, doubled after each.
 	CleanupAttempts int32
 	CleanupBackoff  time.Duration
+	// OperatorCredentials lets objects without spec.credentialsRef use the operator's own
+	// Huawei Cloud credentials. Off, every namespace must bring its own, so that no namespace
+	// acts with an identity nobody granted it.
+	OperatorCredentials bool
 }
 
 func (o *Options) defaults() {

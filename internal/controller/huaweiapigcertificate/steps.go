@@ -293,6 +293,10 @@ func (r *Reconciler) cloud(ctx context.Context, run *reconcileRun) (huaweicloud.
 	}
 	obj := run.obj
 	var creds *huaweicloud.Credentials
+	if obj.Spec.CredentialsRef == nil && !r.opts.OperatorCredentials {
+		return nil, reconcile.NewTerminal(sslv1alpha1.ReasonCredentialsNotFound,
+			"spec.credentialsRef is required: this operator lends its own Huawei Cloud credentials to no namespace")
+	}
 	if ref := obj.Spec.CredentialsRef; ref != nil {
 		secret := &corev1.Secret{}
 		if err := r.apiReader.Get(ctx, client.ObjectKey{Namespace: obj.Namespace, Name: ref.Name}, secret); err != nil {

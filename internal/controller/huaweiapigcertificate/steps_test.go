@@ -149,7 +149,7 @@ func newStepEnv(t *testing.T, apig *fakeAPIG, obj *sslv1alpha1.HuaweiAPIGCertifi
 	got := &sslv1alpha1.HuaweiAPIGCertificate{}
 	NewWithT(t).Expect(c.Get(context.Background(), client.ObjectKeyFromObject(obj), got)).To(Succeed())
 	e := &stepEnv{apig: apig, clock: steptest.Clock(), rec: steptest.Recorder()}
-	opts := Options{Cloud: fakeFactory{api: apig}, Clock: e.clock}
+	opts := Options{Cloud: fakeFactory{api: apig}, Clock: e.clock, OperatorCredentials: true}
 	opts.defaults()
 	e.r = &Reconciler{Client: c, apiReader: c, recorder: e.rec, opts: opts}
 	return e, &reconcileRun{obj: got}
@@ -374,4 +374,17 @@ func TestDeleteStep(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestOperatorCredentialsAreLentOnlyWhenAllowed(t *testing.T) {
+	g := NewWithT(t)
+	e, rn := newStepEnv(t, twoDomains(), apigObject())
+	e.r.opts.OperatorCredentials = false
+	_, err := e.r.cloud(context.Background(), rn)
+	g.Expect(steptest.Outcome(err)).To(Equal("Terminal CredentialsNotFound"))
+
+	e.r.opts.OperatorCredentials = true
+	api, err := e.r.cloud(context.Background(), rn)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(api).NotTo(BeNil())
 }

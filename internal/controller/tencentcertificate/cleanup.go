@@ -2,6 +2,7 @@ package tencentcertificate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -171,5 +172,9 @@ func reasonOf(err error) string {
 	if err == nil {
 		return "unknown reason"
 	}
-	return reconcile.As(err).Message
+	var o *reconcile.Outcome
+	if errors.As(err, &o) {
+		return o.Message
+	}
+	return err.Error()
 }

@@ -104,9 +104,10 @@ func (r *Reconciler) pollDelete(ctx context.Context, api tencentcloud.API, run *
 		res.bound = append(res.bound, id)
 	case tencentcloud.DeleteRoleMissing:
 		res.bound = append(res.bound, id)
-		return reconcile.NewTerminal(sslv1alpha1.ReasonCredentialsInvalid, fmt.Sprintf(
+		// Authorising the role changes nothing in the cluster, so look again later by ourselves.
+		return reconcile.NewWaiting(sslv1alpha1.ReasonCredentialsInvalid, fmt.Sprintf(
 			"Tencent Cloud cannot check which resources use certificate %s before deleting it: authorise the service role "+
-				"SSL_QCSLinkedRoleInReplaceLoadCertificate (delete task %s: %s)", id, task, result.Message))
+				"SSL_QCSLinkedRoleInReplaceLoadCertificate (delete task %s: %s)", id, task, result.Message), r.Options.OldCertificateRecheck)
 	case tencentcloud.DeleteFailed:
 		// Failed for another reason, such as a certificate already deleted.
 		_, found, err := api.Tags(ctx, id)

@@ -30,12 +30,12 @@ func stepRun(t *testing.T) (*Reconciler, *run) {
 	if err := c.Get(context.Background(), client.ObjectKeyFromObject(obj), obj); err != nil {
 		t.Fatal(err)
 	}
-	r := &Reconciler{Client: c, APIReader: c, Clock: clocktesting.NewFakeClock(time.Now())}
+	r := &Reconciler{Client: c, APIReader: c, Accounts: &reconcile.Accounts{Cluster: "c1"}, Clock: clocktesting.NewFakeClock(time.Now())}
 	r.Options.defaults()
 	return r, &run{obj: obj}
 }
 
-var owned = map[string]string{sslv1alpha1.TagNamespace: "ns", sslv1alpha1.TagName: "web"}
+var owned = map[string]string{sslv1alpha1.TagCluster: "c1", sslv1alpha1.TagNamespace: "ns", sslv1alpha1.TagName: "web"}
 
 func TestDeleteUnboundFollowsTheCheckedDeletion(t *testing.T) {
 	cases := []struct {

@@ -579,14 +579,15 @@ func TestOldCertificatesStep(t *testing.T) {
 			g.Expect(rn.requeue).To(Equal(c.requeue))
 		})
 	}
-	t.Run("a missing service role for the check stalls, naming the role", func(t *testing.T) {
+	t.Run("a missing service role for the check waits, naming the role", func(t *testing.T) {
 		g := NewWithT(t)
 		_, rn, err := runStep(t, deleting, result(tencentcloud.DeleteRoleMissing), (*Reconciler).reconcileOldCertificates)
-		g.Expect(steptest.Outcome(err)).To(Equal("Terminal " + sslv1alpha1.ReasonCredentialsInvalid))
+		g.Expect(steptest.Outcome(err)).To(Equal("Waiting " + sslv1alpha1.ReasonCredentialsInvalid))
+		g.Expect(reconcile.As(err).After).To(BeNumerically(">", 0), "authorising the role is noticed without a change to the object")
 		g.Expect(reconcile.As(err).Message).To(ContainSubstring("SSL_QCSLinkedRoleInReplaceLoadCertificate"))
 		cond := metaCondition(rn.obj.Status.Conditions, sslv1alpha1.OldCertificatesHandledCondition)
 		g.Expect(cond).NotTo(BeNil())
-		g.Expect(cond.Status).To(Equal(metav1.ConditionFalse))
+		g.Expect(cond.Status).To(Equal(metav1.ConditionUnknown))
 		g.Expect(rn.obj.Status.History[0].DeleteTaskID).To(BeEmpty(), "the next try starts a new check")
 	})
 }
@@ -692,7 +693,7 @@ func TestDeleteStep(t *testing.T) {
 			obj:     certificate(deleteTasksRunning, func(tc *sslv1alpha1.TencentCertificate) { tc.Status.CleanupAttempts = 5 }),
 			program: results(tencentcloud.DeleteStillBound, tencentcloud.DeleteCheckTimedOut),
 			outcome: "ok", calls: polls, released: true, attempts: 6,
-			notes: []string{"CleanupAbandoned: Released after 6 attempts; certificates left in Tencent Cloud: cert-1, old-1 (Reconciliation failed and will be retried)"}},
+			notes: []string{"CleanupAbandoned: Released after 6 attempts; certificates left in Tencent Cloud: cert-1, old-1 (still bound to cloud resources)"}},
 		{name: "certificates that are not ours or are gone release the object without a delete",
 			obj: certificate(deleting),
 			program: func(c *fake.Client) {
