@@ -92,8 +92,8 @@ func newHarness(t testing.TB, faults ...apigsim.FaultRule) *harness {
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(huaweiapigcertificate.SetupWithManager(mgr, huaweiapigcertificate.Options{
 		OperatorCredentials: true,
-		Cloud:          huaweicloud.NewFactory(huaweicloud.FactoryOptions{Endpoint: url}),
-		ResyncInterval: time.Hour, SourceWait: 200 * time.Millisecond,
+		Cloud:               huaweicloud.NewFactory(huaweicloud.FactoryOptions{Endpoint: url}),
+		ResyncInterval:      time.Hour, SourceWait: 200 * time.Millisecond,
 		CleanupAttempts: 3, CleanupBackoff: 50 * time.Millisecond,
 	})).To(Succeed())
 	testenv.StartManager(t, mgr)
