@@ -290,7 +290,8 @@ func TestSuspendStopsAPICalls(t *testing.T) {
 }
 
 func TestRestartMidPollResumesTheSameRecord(t *testing.T) {
-	h, tc := deploymentHarness(t, func(c *harnessConfig) { c.sim.DeployDuration = 3 * time.Second })
+	var simClock *clocktesting.FakeClock
+	h, tc := deploymentHarness(t, func(c *harnessConfig) { simClock = holdTasks(c) })
 	g := NewWithT(t)
 	cd := h.createDeployment("clb", "clb", "ap-guangzhou", everyType[0].targets)
 	h.waitCondition(cd, sslv1alpha1.ReconcilingCondition, metav1.ConditionTrue, sslv1alpha1.ReasonDeployInProgress)
@@ -299,6 +300,8 @@ func TestRestartMidPollResumesTheSameRecord(t *testing.T) {
 
 	h.stopManager()
 	h.startManager()
+	// The task runs until the simulator's clock moves, so the restart is certain to find it running.
+	simClock.Step(time.Minute)
 	h.waitCurrent(cd)
 	g.Expect(recordID(cd)).To(Equal(record))
 	g.Expect(deployRecords(h.sim, tc.Status.CertificateID, "clb")).To(Equal(1))
@@ -455,4 +458,12 @@ func TestRenewalRollsOutWhileOldCertificateDeletionFails(t *testing.T) {
 	g.Expect(h.sim.State().BoundTo(renewed)).To(HaveLen(4))
 	g.Expect(h.sim.Calls().Total("DeleteCertificate")).To(BeNumerically(">", 0))
 	g.Expect(certificateExists(h.sim, old)).To(BeTrue())
+}
+
+// holdTasks gives the simulator a clock of the test's, so that its tasks run until the test
+// moves it; the simulator's rate limits, which would starve on a still clock, are off.
+func holdTasks(c *harnessConfig) *clocktesting.FakeClock {
+	clock := clocktesting.NewFakeClock(time.Now())
+	c.sim.Now, c.sim.DeployDuration, c.sim.DisableRateLimits = clock.Now, 30*time.Second, true
+	return clock
 }

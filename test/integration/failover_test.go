@@ -6,17 +6,20 @@ import (
 
 	. "github.com/onsi/gomega"
 	coordinationv1 "k8s.io/api/coordination/v1"
+	clocktesting "k8s.io/utils/clock/testing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	sslv1alpha1 "github.com/certsync/tencent-cert-operator/api/v1alpha1"
 )
 
 // failoverHarness runs two managers that elect a leader; the first one started leads. It
-// returns what kills the leader without releasing its lease, as a crash would.
-func failoverHarness(t *testing.T) (*harness, func()) {
+// returns what kills the leader without releasing its lease, as a crash would, and the
+// simulator's clock, which tasks wait for.
+func failoverHarness(t *testing.T) (*harness, func(), *clocktesting.FakeClock) {
+	var simClock *clocktesting.FakeClock
 	h := newHarness(t, func(c *harnessConfig) {
 		c.sim.Inventory = exampleInventory(t)
-		c.sim.DeployDuration = 3 * time.Second
+		simClock = holdTasks(c)
 		c.leaderElection = true
 		c.options.CertificateDeployment.PollInterval = 100 * time.Millisecond
 		c.options.CertificateDeployment.MaxPollInterval = 300 * time.Millisecond
@@ -28,7 +31,7 @@ func failoverHarness(t *testing.T) (*harness, func()) {
 	}).WithTimeout(30 * time.Second).Should(Succeed())
 	leader := h.stopManager
 	h.runManager()
-	return h, leader
+	return h, leader, simClock
 }
 
 // TestNewLeaderResumesTheSameRecords kills the leader while a deployment and an update run.
@@ -36,13 +39,14 @@ func failoverHarness(t *testing.T) (*harness, func()) {
 // leader failover needs nothing rebuilt, and creates no second task.
 func TestNewLeaderResumesTheSameRecords(t *testing.T) {
 	t.Run("mid-deploy", func(t *testing.T) {
-		h, killLeader := failoverHarness(t)
+		h, killLeader, simClock := failoverHarness(t)
 		g := NewWithT(t)
 		tc := h.readyCertificate()
 		cd := h.createDeployment("clb", "clb", "ap-guangzhou", everyType[0].targets)
 		g.Eventually(func() int64 { return recordID(h.getDeployment("clb")) }).WithTimeout(30 * time.Second).ShouldNot(BeZero())
 		record := recordID(h.getDeployment("clb"))
 		killLeader()
+		simClock.Step(time.Minute)
 		h.waitCurrent(cd)
 		g.Expect(recordID(cd)).To(Equal(record), "the new leader resumed the same record")
 		g.Expect(deployRecords(h.sim, tc.Status.CertificateID, "clb")).To(Equal(1))
@@ -50,7 +54,7 @@ func TestNewLeaderResumesTheSameRecords(t *testing.T) {
 		h.assertConsistent()
 	})
 	t.Run("mid-update", func(t *testing.T) {
-		h, killLeader := failoverHarness(t)
+		h, killLeader, simClock := failoverHarness(t)
 		g := NewWithT(t)
 		h.createTLSSecret("web-tls", issue(t, "*.example.com"))
 		tc := h.createCertificate("web", "web-tls", func(s *sslv1alpha1.TencentCertificateSpec) {
@@ -69,6 +73,7 @@ func TestNewLeaderResumesTheSameRecords(t *testing.T) {
 		}).WithTimeout(30 * time.Second).ShouldNot(BeZero())
 		record := h.getCertificate("web").Status.Update.ID
 		killLeader()
+		simClock.Step(time.Minute)
 		g.Eventually(func() sslv1alpha1.RecordPhase { return h.getCertificate("web").Status.Update.Phase }).
 			WithTimeout(30 * time.Second).Should(Equal(sslv1alpha1.RecordSucceeded))
 		h.waitCurrent(tc)
