@@ -115,6 +115,9 @@ func (r *Reconciler) deleteUnbound(ctx context.Context, api tencentcloud.API, ru
 		return res, nil
 	}
 	inUse, err := api.InUse(ctx, candidates)
+	if tencentcloud.Classify(err) == tencentcloud.ClassThrottled {
+		return res, reconcile.Cloud("check which resources use the certificates", err, 0)
+	}
 	if err != nil {
 		// A certificate deleted since the lookup fails the whole batch; the next attempt's
 		// lookup drops it, so this is worth a retry, never a stall.
