@@ -37,6 +37,8 @@ func main() {
 		watchNamespace         string
 		secretAnnotationSync   bool
 		huaweiEndpoint         string
+		pprofAddr              string
+		tuning                 tuningFlags
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "The address the metrics endpoint binds to; 0 disables it.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "The address the health probe endpoint binds to.")
@@ -46,18 +48,25 @@ func main() {
 	flag.StringVar(&huaweiEndpoint, "huaweicloud-endpoint", "", "Override of the Huawei Cloud APIG endpoint for every region, such as a simulator's http://127.0.0.1:9100. Defaults to apig.<region>.myhuaweicloud.com.")
 	flag.StringVar(&watchNamespace, "watch-namespace", "", "Restrict the operator to one namespace. Empty means all namespaces.")
 	flag.BoolVar(&secretAnnotationSync, "secret-annotation-sync", false, "Create a TencentCertificate for every kubernetes.io/tls Secret annotated ssl.certsync.io/sync=true (docs/cert-manager.md).")
+	flag.StringVar(&pprofAddr, "pprof-bind-address", "", "The address the pprof endpoint binds to, such as 127.0.0.1:6060; empty disables it.")
+	tuning.bind(flag.CommandLine)
 	opts := zap.Options{}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts)))
 	log := ctrl.Log.WithName("setup")
 
+	if err := tuning.validate(); err != nil {
+		log.Error(err, "Invalid flags")
+		os.Exit(2)
+	}
 	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
 		Scheme:                 scheme,
 		Cache:                  controller.CacheOptions(watchNamespace),
-		Client:                 controller.ClientOptions(),
+		Client:                 clientOptions(),
 		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
 		HealthProbeBindAddress: probeAddr,
+		PprofBindAddress:       pprofAddr,
 		LeaderElection:         leaderElect,
 		LeaderElectionID:       "tencent-cert-operator.ssl.certsync.io",
 	})
@@ -71,12 +80,14 @@ func main() {
 		os.Exit(1)
 	}
 	cloud := tencentcloud.NewFactory(tencentcloud.FactoryOptions{
-		Endpoint: endpoint,
-		Region:   region,
-		Metrics:  apiMetrics,
-		Logger:   ctrl.Log.WithName("tencentcloud"),
+		Endpoint:  endpoint,
+		Region:    region,
+		Timeout:   tuning.apiTimeout,
+		RateLimit: tencentcloud.RateLimitOptions{Share: tuning.rateShare},
+		Metrics:   apiMetrics,
+		Logger:    ctrl.Log.WithName("tencentcloud"),
 	})
-	if err := controller.Setup(mgr, controller.Options{Cloud: cloud}); err != nil {
+	if err := controller.Setup(mgr, tuning.controllerOptions(cloud)); err != nil {
 		log.Error(err, "Failed to set up controllers")
 		os.Exit(1)
 	}
@@ -104,6 +115,11 @@ func main() {
 	}
 	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
 		log.Error(err, "Failed to add ready check")
+		os.Exit(1)
+	}
+
+	if err := cacheAllSecrets(mgr); err != nil {
+		log.Error(err, "Failed to set up the Secret cache")
 		os.Exit(1)
 	}
 

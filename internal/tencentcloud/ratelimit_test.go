@@ -315,7 +315,9 @@ func TestThrottlingHalvesTheSharedRateAndSuccessRestoresIt(t *testing.T) {
 			return http.StatusOK, errEnvelope(CodeRateLimitExceeded, "Request frequency exceeded.", "throttled")
 		}
 		return http.StatusOK, okEnvelope("")
-	}, func(o *FactoryOptions) { o.Retry = RetryOptions{BaseDelay: time.Millisecond, MaxDelay: time.Millisecond} })
+	}, func(o *FactoryOptions) {
+		o.Retry = RetryOptions{BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}
+	})
 	api := env.api(t)
 	mustCall(t, func() error { _, _, err := api.Tags(ctx, "c"); return err })
 	b := env.factory.limiters.get(limiterKey{caller: "id:" + testSecretID, action: "DescribeCertificates", region: ""})

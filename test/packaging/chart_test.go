@@ -25,7 +25,8 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 				dep := one[appsv1.Deployment](t, m, "Deployment")
 				checkRestricted(t, dep)
 				c := manager(t, dep)
-				wantArgs(t, c, "--health-probe-bind-address=:8081", "--metrics-bind-address=:8080", "--leader-elect", "--zap-log-level=info")
+				wantArgs(t, c, "--health-probe-bind-address=:8081", "--metrics-bind-address=:8080", "--leader-elect", "--zap-log-level=info",
+					"--api-rate-share=1", "--tencentcloud-timeout=30s", "--tencentcertificate-concurrency=4", "--certificatedeployment-concurrency=8")
 				noArgPrefix(t, c, "--watch-namespace", "--tencentcloud-endpoint", "--tencentcloud-region")
 				if len(c.Env) != 0 {
 					t.Errorf("env = %v, want none: the CVM role needs no configuration", c.Env)
@@ -266,8 +267,10 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 			},
 		},
 		{
-			name: "endpoint, region and scheduling values reach the Deployment",
+			name: "endpoint, region, rate, concurrency and scheduling values reach the Deployment",
 			args: []string{"--set", "tencentcloud.endpoint=ssl.ap-shanghai.tencentcloudapi.com", "--set", "tencentcloud.region=ap-shanghai",
+				"--set", "tencentcloud.rateShare=0.25", "--set", "tencentcloud.timeout=10s",
+				"--set", "concurrency.tencentCertificate=16", "--set", "concurrency.certificateDeployment=32",
 				"--set", "extraArgs[0]=--zap-encoder=console", "--set", "extraEnv[0].name=HTTPS_PROXY", "--set", "extraEnv[0].value=http://proxy:3128",
 				"--set", "priorityClassName=" + priorityClass, "--set", "nodeSelector.kubernetes\\.io/os=linux",
 				"--set", "tolerations[0].key=dedicated", "--set", "tolerations[0].operator=Exists",
@@ -277,7 +280,8 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 				dep := one[appsv1.Deployment](t, m, "Deployment")
 				c := manager(t, dep)
 				wantArgs(t, c, "--tencentcloud-endpoint=ssl.ap-shanghai.tencentcloudapi.com", "--tencentcloud-region=ap-shanghai",
-					"--zap-encoder=console", "--metrics-bind-address=0")
+					"--zap-encoder=console", "--metrics-bind-address=0", "--api-rate-share=0.25", "--tencentcloud-timeout=10s",
+					"--tencentcertificate-concurrency=16", "--certificatedeployment-concurrency=32")
 				wantEnv(t, c, "HTTPS_PROXY", "http://proxy:3128")
 				spec := dep.Spec.Template.Spec
 				if spec.PriorityClassName != priorityClass || spec.NodeSelector["kubernetes.io/os"] != "linux" ||
