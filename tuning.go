@@ -22,7 +22,7 @@ type tuningFlags struct {
 
 func (t *tuningFlags) bind(fs *flag.FlagSet) {
 	fs.IntVar(&t.certificateWorkers, "tencentcertificate-concurrency", 4, "How many TencentCertificates are reconciled at once.")
-	fs.IntVar(&t.deploymentWorkers, "certificatedeployment-concurrency", 8, "How many CertificateDeployments are reconciled at once.")
+	fs.IntVar(&t.deploymentWorkers, "certificatedeployment-concurrency", 16, "How many CertificateDeployments are reconciled at once.")
 	fs.Float64Var(&t.rateShare, "api-rate-share", 1, "The fraction, in (0, 1], of Tencent Cloud's per-action rate limits this operator uses. Operators in several clusters that share an account each take a share that adds up to at most 1.")
 	fs.DurationVar(&t.apiTimeout, "tencentcloud-timeout", tencentcloud.DefaultTimeout, "How long one SSL API request may take before it is abandoned; a hung call holds one worker at most this long.")
 	fs.DurationVar(&t.resync, "resync-interval", 10*time.Minute, "How often a Ready object is looked at again; the look makes no API call unless a drift check is due.")

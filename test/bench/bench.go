@@ -71,6 +71,8 @@ type Options struct {
 	ManagerBinary, CacheAllBinary string
 	// ManagerArgs are extra flags of every manager run, for tuning experiments.
 	ManagerArgs []string
+	// ManagerEnv are extra environment variables (NAME=value) of every manager run.
+	ManagerEnv []string
 	// WorkDir keeps the kubeconfig, manager logs and heap profiles; empty uses a temporary
 	// directory that is removed.
 	WorkDir string
@@ -252,7 +254,7 @@ func (r *run) restart(ctx context.Context, binary string, extra ...string) error
 		r.mgr = nil
 	}
 	r.runs++
-	m, err := startManager(ctx, binary, r.kubeconfig, r.endpoint, benchSecretID, benchSecretKey,
+	m, err := startManager(ctx, binary, r.kubeconfig, r.endpoint, r.o.ManagerEnv, benchSecretID, benchSecretKey,
 		filepath.Join(r.work, fmt.Sprintf("manager-%d.log", r.runs)), append(slices.Clone(r.o.ManagerArgs), extra...)...)
 	r.mgr = m
 	return err

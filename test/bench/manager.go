@@ -26,14 +26,16 @@ type manager struct {
 	exited      chan struct{}
 }
 
-// buildManager builds the operator from this checkout, with the build tags given.
+// buildManager builds the operator from this checkout as the Dockerfile does, with the build
+// tags given.
 func buildManager(ctx context.Context, out string, tags ...string) error {
-	args := []string{"build", "-o", out}
+	args := []string{"build", "-trimpath", "-ldflags=-s -w", "-o", out}
 	if len(tags) > 0 {
 		args = append(args, "-tags", strings.Join(tags, ","))
 	}
 	cmd := exec.CommandContext(ctx, "go", append(args, ".")...)
 	cmd.Dir = testenv.RepoRoot()
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build %v: %w\n%s", tags, err, b)
 	}
@@ -52,7 +54,7 @@ func freeAddr() (string, error) {
 
 // startManager starts binary against the control plane and the simulator, with its metrics
 // and pprof endpoints on loopback, and waits until it serves metrics.
-func startManager(ctx context.Context, binary, kubeconfig, endpoint, secretID, secretKey, logPath string, extra ...string) (*manager, error) {
+func startManager(ctx context.Context, binary, kubeconfig, endpoint string, env []string, secretID, secretKey, logPath string, extra ...string) (*manager, error) {
 	m := &manager{logPath: logPath, exited: make(chan struct{})}
 	var err error
 	if m.metricsAddr, err = freeAddr(); err != nil {
@@ -74,7 +76,7 @@ func startManager(ctx context.Context, binary, kubeconfig, endpoint, secretID, s
 		"--pprof-bind-address", m.pprofAddr,
 	}, extra...)
 	m.cmd = exec.Command(binary, args...)
-	m.cmd.Env = append(os.Environ(), "TENCENTCLOUD_SECRET_ID="+secretID, "TENCENTCLOUD_SECRET_KEY="+secretKey)
+	m.cmd.Env = append(append(os.Environ(), env...), "TENCENTCLOUD_SECRET_ID="+secretID, "TENCENTCLOUD_SECRET_KEY="+secretKey)
 	m.cmd.Stdout, m.cmd.Stderr = logFile, logFile
 	if err := m.cmd.Start(); err != nil {
 		logFile.Close()

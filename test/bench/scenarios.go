@@ -140,7 +140,10 @@ func (r *run) memory(ctx context.Context) error {
 		if rss, peak, err = r.mgr.memory(); err != nil {
 			return 0, 0, err
 		}
-		r.progress("%s: RSS %.1f MiB, peak %.1f MiB", name, rss, peak)
+		mt, _ := r.mgr.metrics()
+		r.progress("%s: RSS %.1f MiB, peak %.1f MiB; Go heap in use %.1f MiB, idle %.1f MiB, released %.1f MiB, runtime total %.1f MiB", name, rss, peak,
+			mt["go_memstats_heap_inuse_bytes"]/(1<<20), mt["go_memstats_heap_idle_bytes"]/(1<<20),
+			mt["go_memstats_heap_released_bytes"]/(1<<20), mt["go_memstats_sys_bytes"]/(1<<20))
 		return rss, peak, r.mgr.saveProfile(filepath.Join(r.work, "heap-"+name+".pprof"))
 	}
 	base, _, err := measure(r.o.ManagerBinary, "baseline")

@@ -26,10 +26,11 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 				checkRestricted(t, dep)
 				c := manager(t, dep)
 				wantArgs(t, c, "--health-probe-bind-address=:8081", "--metrics-bind-address=:8080", "--leader-elect", "--zap-log-level=info",
-					"--api-rate-share=1", "--tencentcloud-timeout=30s", "--tencentcertificate-concurrency=4", "--certificatedeployment-concurrency=8")
+					"--api-rate-share=1", "--tencentcloud-timeout=30s", "--tencentcertificate-concurrency=4", "--certificatedeployment-concurrency=16")
 				noArgPrefix(t, c, "--watch-namespace", "--tencentcloud-endpoint", "--tencentcloud-region")
-				if len(c.Env) != 0 {
-					t.Errorf("env = %v, want none: the CVM role needs no configuration", c.Env)
+				if len(c.Env) != 1 || c.Env[0].Name != "GOMEMLIMIT" || c.Env[0].ValueFrom == nil || c.Env[0].ValueFrom.ResourceFieldRef == nil ||
+					c.Env[0].ValueFrom.ResourceFieldRef.Resource != "requests.memory" {
+					t.Errorf("env = %v, want only GOMEMLIMIT from the memory request: the CVM role needs no configuration", c.Env)
 				}
 				if c.Image != "ghcr.io/certsync/tencent-cert-operator:"+appVersion(t) {
 					t.Errorf("image = %s, want the appVersion tag", c.Image)
@@ -127,8 +128,10 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 						t.Errorf("ServiceAccount annotation %s = %q, want %q", k, sa.Annotations[k], v)
 					}
 				}
-				if env := manager(t, one[appsv1.Deployment](t, m, "Deployment")).Env; len(env) != 0 {
-					t.Errorf("env = %v, want none: the webhook injects it", env)
+				for _, e := range manager(t, one[appsv1.Deployment](t, m, "Deployment")).Env {
+					if e.Name != "GOMEMLIMIT" {
+						t.Errorf("env has %s, want none of the TKE variables: the webhook injects them", e.Name)
+					}
 				}
 			},
 		},

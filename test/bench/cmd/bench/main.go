@@ -31,8 +31,10 @@ func main() {
 	flag.StringVar(&o.CacheAllBinary, "manager-cacheall", "", "Prebuilt operator binary built with -tags benchcacheall; empty builds it.")
 	flag.StringVar(&o.WorkDir, "work-dir", "", "Keep logs and heap profiles here; empty uses a temporary directory.")
 	args := flag.String("manager-args", "", "Extra manager flags, space-separated, for tuning experiments.")
+	env := flag.String("manager-env", "", "Extra manager environment variables, NAME=value, space-separated.")
 	flag.Parse()
 	o.ManagerArgs = strings.Fields(*args)
+	o.ManagerEnv = strings.Fields(*env)
 	o.Progress = os.Stderr
 	ctrl.SetLogger(logr.Discard())
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
