@@ -71,7 +71,8 @@ type Options struct {
 	ManagerBinary, CacheAllBinary string
 	// ManagerArgs are extra flags of every manager run, for tuning experiments.
 	ManagerArgs []string
-	// ManagerEnv are extra environment variables (NAME=value) of every manager run.
+	// ManagerEnv are extra environment variables (NAME=value) of every manager run; nil means
+	// GOMEMLIMIT=64MiB, as the chart sets it from its default memory request.
 	ManagerEnv []string
 	// WorkDir keeps the kubeconfig, manager logs and heap profiles; empty uses a temporary
 	// directory that is removed.
@@ -106,6 +107,9 @@ func (o *Options) defaults() {
 	}
 	if o.TimeScale == 0 {
 		o.TimeScale = 60
+	}
+	if o.ManagerEnv == nil {
+		o.ManagerEnv = []string{"GOMEMLIMIT=64MiB"}
 	}
 	if o.Progress == nil {
 		o.Progress = io.Discard

@@ -18,7 +18,8 @@ var figures = []string{
 	"bulk_deploy_time_to_ready", "bulk_deploy_throttled_surfaced", "bulk_deploy_calls_per_object",
 	"renewal_to_deploy_p50", "renewal_to_deploy_p99", "calls_per_renewal", "calls_per_renewal_by_action",
 	"restart_calls", "steady_calls_per_hour", "steady_resync_calls", "steady_drift_calls_per_check",
-	"rss_mib_baseline", "rss_mib_20k_secrets", "rss_mib_20k_secrets_peak", "rss_mib_cache_all", "rss_ratio_cache_all",
+	"rss_mib_baseline", "rss_mib_20k_secrets", "rss_mib_20k_secrets_peak", "heap_mib_20k_secrets",
+	"rss_mib_cache_all", "rss_ratio_cache_all", "heap_ratio_cache_all",
 	"fleet_share_rate_ratio", "fleet_share_throttled", "fleet_adaptive_rate_ratio", "fleet_adaptive_throttled", "fleet_adaptive_requeued",
 }
 

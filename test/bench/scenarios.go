@@ -129,24 +129,29 @@ func (r *run) countDriftChecks(ctx context.Context, sample int, window time.Dura
 // memory reads the resident memory of fresh managers once they reconciled everything and
 // idled: ours before and after the unrelated Secrets, then the cache-everything build.
 func (r *run) memory(ctx context.Context) error {
-	measure := func(binary, name string) (rss, peak float64, err error) {
+	// measure returns the resident memory, its peak, and the heap in use after a collection.
+	measure := func(binary, name string) (rss, peak, heap float64, err error) {
 		if err := r.restart(ctx, binary); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		if err := r.mgr.settled(ctx, r.o.Objects, 5*time.Minute); err != nil {
-			return 0, 0, fmt.Errorf("memory (%s): %w", name, err)
+			return 0, 0, 0, fmt.Errorf("memory (%s): %w", name, err)
 		}
 		time.Sleep(r.o.Settle)
 		if rss, peak, err = r.mgr.memory(); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
-		mt, _ := r.mgr.metrics()
-		r.progress("%s: RSS %.1f MiB, peak %.1f MiB; Go heap in use %.1f MiB, idle %.1f MiB, released %.1f MiB, runtime total %.1f MiB", name, rss, peak,
-			mt["go_memstats_heap_inuse_bytes"]/(1<<20), mt["go_memstats_heap_idle_bytes"]/(1<<20),
-			mt["go_memstats_heap_released_bytes"]/(1<<20), mt["go_memstats_sys_bytes"]/(1<<20))
-		return rss, peak, r.mgr.saveProfile(filepath.Join(r.work, "heap-"+name+".pprof"))
+		// Fetching the profile collects garbage first.
+		if err := r.mgr.saveProfile(filepath.Join(r.work, "heap-"+name+".pprof")); err != nil {
+			return 0, 0, 0, err
+		}
+		mt, err := r.mgr.metrics()
+		heap = mt["go_memstats_heap_inuse_bytes"] / (1 << 20)
+		r.progress("%s: RSS %.1f MiB, peak %.1f MiB; after a collection: Go heap in use %.1f MiB, idle %.1f MiB, released %.1f MiB, runtime total %.1f MiB",
+			name, rss, peak, heap, mt["go_memstats_heap_idle_bytes"]/(1<<20), mt["go_memstats_heap_released_bytes"]/(1<<20), mt["go_memstats_sys_bytes"]/(1<<20))
+		return rss, peak, heap, err
 	}
-	base, _, err := measure(r.o.ManagerBinary, "baseline")
+	base, _, _, err := measure(r.o.ManagerBinary, "baseline")
 	if err != nil {
 		return err
 	}
@@ -161,18 +166,20 @@ func (r *run) memory(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	ours, peak, err := measure(r.o.ManagerBinary, "secrets")
+	ours, peak, heap, err := measure(r.o.ManagerBinary, "secrets")
 	if err != nil {
 		return err
 	}
 	r.report("rss_mib_20k_secrets", ours, "MiB")
 	r.report("rss_mib_20k_secrets_peak", peak, "MiB")
-	all, _, err := measure(r.o.CacheAllBinary, "cacheall")
+	r.report("heap_mib_20k_secrets", heap, "MiB")
+	all, _, allHeap, err := measure(r.o.CacheAllBinary, "cacheall")
 	if err != nil {
 		return err
 	}
 	r.report("rss_mib_cache_all", all, "MiB")
 	r.report("rss_ratio_cache_all", ours/all, "ratio")
+	r.report("heap_ratio_cache_all", heap/allHeap, "ratio")
 	return nil
 }
 

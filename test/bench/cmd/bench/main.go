@@ -31,7 +31,7 @@ func main() {
 	flag.StringVar(&o.CacheAllBinary, "manager-cacheall", "", "Prebuilt operator binary built with -tags benchcacheall; empty builds it.")
 	flag.StringVar(&o.WorkDir, "work-dir", "", "Keep logs and heap profiles here; empty uses a temporary directory.")
 	args := flag.String("manager-args", "", "Extra manager flags, space-separated, for tuning experiments.")
-	env := flag.String("manager-env", "", "Extra manager environment variables, NAME=value, space-separated.")
+	env := flag.String("manager-env", "GOMEMLIMIT=64MiB", "Extra manager environment variables, NAME=value, space-separated; the default is what the chart sets.")
 	flag.Parse()
 	o.ManagerArgs = strings.Fields(*args)
 	o.ManagerEnv = strings.Fields(*env)
