@@ -42,6 +42,8 @@ func main() {
 		clusterName            string
 		defaultAccount         string
 		operatorNamespace      string
+		pprofAddr              string
+		tuning                 tuningFlags
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "The address the metrics endpoint binds to; 0 disables it.")
 	flag.BoolVar(&metricsSecure, "metrics-secure", true, "Serve metrics over HTTPS to callers the API server authenticates and authorizes for get on /metrics; false serves plain HTTP to anyone.")
@@ -57,18 +59,25 @@ func main() {
 	flag.BoolVar(&huaweiOperatorCreds, "huaweicloud-operator-credentials", false, "Let HuaweiAPIGCertificates without spec.credentialsRef use the operator's own Huawei Cloud credentials (HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK). Off, each namespace brings its own.")
 	flag.StringVar(&watchNamespace, "watch-namespace", "", "Restrict the operator to these namespaces (comma-separated). Empty means all namespaces.")
 	flag.BoolVar(&secretAnnotationSync, "secret-annotation-sync", false, "Create a TencentCertificate for every kubernetes.io/tls Secret annotated ssl.certsync.io/sync=true (docs/cert-manager.md).")
+	flag.StringVar(&pprofAddr, "pprof-bind-address", "", "The address the pprof endpoint binds to, such as 127.0.0.1:6060; empty disables it.")
+	tuning.bind(flag.CommandLine)
 	opts := zap.Options{}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts)))
 	log := ctrl.Log.WithName("setup")
 
+	if err := tuning.validate(); err != nil {
+		log.Error(err, "Invalid flags")
+		os.Exit(2)
+	}
 	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
 		Scheme:                 scheme,
 		Cache:                  controller.CacheOptions(watchNamespace),
-		Client:                 controller.ClientOptions(),
+		Client:                 clientOptions(),
 		Metrics:                controller.MetricsServerOptions(metricsAddr, metricsSecure, metricsCertDir),
 		HealthProbeBindAddress: probeAddr,
+		PprofBindAddress:       pprofAddr,
 		LeaderElection:         leaderElect,
 		LeaderElectionID:       "tencent-cert-operator.ssl.certsync.io",
 	})
@@ -82,14 +91,16 @@ func main() {
 		os.Exit(1)
 	}
 	cloud := tencentcloud.NewFactory(tencentcloud.FactoryOptions{
-		Endpoint: endpoint,
-		Region:   region,
-		Metrics:  apiMetrics,
-		Logger:   ctrl.Log.WithName("tencentcloud"),
+		Endpoint:  endpoint,
+		Region:    region,
+		Timeout:   tuning.apiTimeout,
+		RateLimit: tencentcloud.RateLimitOptions{Share: tuning.rateShare},
+		Metrics:   apiMetrics,
+		Logger:    ctrl.Log.WithName("tencentcloud"),
 	})
-	if err := controller.Setup(mgr, controller.Options{
-		Cloud: cloud, ClusterName: clusterName, Namespace: operatorNamespace, DefaultAccount: defaultAccount,
-	}); err != nil {
+	controllerOpts := tuning.controllerOptions(cloud)
+	controllerOpts.ClusterName, controllerOpts.Namespace, controllerOpts.DefaultAccount = clusterName, operatorNamespace, defaultAccount
+	if err := controller.Setup(mgr, controllerOpts); err != nil {
 		log.Error(err, "Failed to set up controllers")
 		os.Exit(1)
 	}
@@ -117,6 +128,11 @@ func main() {
 	}
 	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
 		log.Error(err, "Failed to add ready check")
+		os.Exit(1)
+	}
+
+	if err := cacheAllSecrets(mgr); err != nil {
+		log.Error(err, "Failed to set up the Secret cache")
 		os.Exit(1)
 	}
 

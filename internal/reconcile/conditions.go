@@ -65,6 +65,10 @@ func (c Conditions) Apply(err error, readyReason, readyMessage string) (ctrl.Res
 		return ctrl.Result{}, nil, true
 	}
 	o := As(err)
+	if o.Severity == Throttled {
+		// Throttling says nothing about the object: no condition changes, a quiet requeue.
+		return ctrl.Result{RequeueAfter: o.After}, nil, false
+	}
 	if o.Severity != Degraded {
 		c.Remove(sslv1alpha1.DegradedCondition)
 	}

@@ -31,6 +31,10 @@ const (
 	// Degraded: the work finished with some targets failed; it is not retried until the user
 	// changes something or asks for it.
 	Degraded
+	// Throttled: the account's rate budget is spent even after the client's bounded retries.
+	// Nothing is wrong with the object, so its conditions stay as they are and it is looked at
+	// again shortly.
+	Throttled
 )
 
 // Outcome is a step's reason for stopping the reconcile early. Its message is stable, so that
@@ -91,6 +95,10 @@ func InFlight(o *Outcome) *Outcome {
 	return o
 }
 
+// ThrottledWait is how long an object whose call stayed throttled waits before it is looked
+// at again: long enough for the account's budget to refill, short next to a resync.
+const ThrottledWait = 2 * time.Second
+
 // DefaultWait is how long a step waits for Tencent Cloud when the caller names no delay.
 const DefaultWait = 30 * time.Second
 
@@ -112,6 +120,8 @@ func Cloud(what string, err error, retryAfter time.Duration) *Outcome {
 		return &Outcome{Severity: Terminal, Reason: reason, Message: msg + messageSuffix(err), Cause: err}
 	case tencentcloud.ClassWaiting:
 		return &Outcome{Severity: Waiting, Reason: sslv1alpha1.ReasonProgressing, Message: msg, After: retryAfter, Cause: err}
+	case tencentcloud.ClassThrottled:
+		return &Outcome{Severity: Throttled, Reason: sslv1alpha1.ReasonAPIError, Message: msg, After: Jitter(ThrottledWait), Cause: err}
 	default:
 		return &Outcome{Severity: Transient, Reason: sslv1alpha1.ReasonAPIError, Message: msg, Cause: err}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	clocktesting "k8s.io/utils/clock/testing"
@@ -65,6 +66,27 @@ func TestApplyOutcomeFollowsKstatus(t *testing.T) {
 	}
 }
 
+func TestThrottlingLeavesConditionsAsTheyAre(t *testing.T) {
+	var list []metav1.Condition
+	conds := Conditions{List: &list, Generation: 2}
+	conds.MarkProgressing("DeployInProgress", "Deploying certificate c1: 1 of 3 targets done")
+	before := append([]metav1.Condition(nil), list...)
+	throttled := Cloud("read record 7", &tencentcloud.Error{Code: tencentcloud.CodeRateLimitExceeded, RequestID: "r"}, 0)
+	result, err, observed := conds.Apply(throttled, "Deployed", "ok")
+	if err != nil || observed || result.RequeueAfter < ThrottledWait || result.RequeueAfter > 2*ThrottledWait {
+		t.Fatalf("result=%+v err=%v observed=%v, want a quiet requeue after about %s", result, err, observed, ThrottledWait)
+	}
+	if !equality.Semantic.DeepEqual(list, before) {
+		t.Errorf("conditions changed on throttling: %+v", list)
+	}
+	// An object with no status yet gets none from throttling either.
+	var empty []metav1.Condition
+	Conditions{List: &empty}.Apply(throttled, "Deployed", "ok")
+	if len(empty) != 0 {
+		t.Errorf("throttling wrote conditions %+v", empty)
+	}
+}
+
 func TestCloudOutcomeClassifiesTencentErrors(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -77,7 +99,8 @@ func TestCloudOutcomeClassifiesTencentErrors(t *testing.T) {
 		{"a refused deployment is rejected", "FailedOperation.CertificateNotDeployInstance", Terminal, sslv1alpha1.ReasonAPIRejected},
 		{"a running task means waiting", "FailedOperation.CertificateDeployHasPendingRecord", Waiting, sslv1alpha1.ReasonProgressing},
 		{"a retry the record's state does not allow yet means waiting", "FailedOperation.CertificateDeployRetryStatusInvalid", Waiting, sslv1alpha1.ReasonProgressing},
-		{"throttling is transient", "LimitExceeded.RateLimitExceeded", Transient, sslv1alpha1.ReasonAPIError},
+		{"throttling is quiet", "LimitExceeded.RateLimitExceeded", Throttled, sslv1alpha1.ReasonAPIError},
+		{"account-wide throttling is quiet", "RequestLimitExceeded.UinLimitExceeded", Throttled, sslv1alpha1.ReasonAPIError},
 		{"an internal error is transient", "InternalError", Transient, sslv1alpha1.ReasonAPIError},
 	}
 	for _, c := range cases {

@@ -81,11 +81,19 @@ func invoke[Resp any](ctx context.Context, c *client, action, region string, req
 func (c *client) call(ctx context.Context, action, region string, body []byte, out any) error {
 	retry := c.f.opts.Retry
 	for attempt := 1; ; attempt++ {
-		if err := c.f.limiters.wait(ctx, c.f.clock, c.caller, action); err != nil {
+		b, err := c.f.limiters.wait(ctx, c.f.clock, limiterKey{caller: c.caller, action: action, region: c.f.access})
+		if err != nil {
 			return c.contextError(action, err)
 		}
 		start := c.f.clock.Now()
 		requestID, err := c.send(ctx, action, region, body, out)
+		if b != nil {
+			if Classify(err) == ClassThrottled {
+				b.throttled(c.f.clock.Now())
+			} else if err == nil {
+				b.succeeded(c.f.clock.Now())
+			}
+		}
 		c.record(ctx, callRecord{
 			action: action, region: region, code: Code(err), requestID: requestID,
 			attempt: attempt, duration: c.f.clock.Now().Sub(start),

@@ -59,9 +59,11 @@ type ClientFactory struct {
 	opts        FactoryOptions
 	endpoint    endpoint
 	endpointErr error
-	transport   http.RoundTripper
-	clock       Clock
-	limiters    *limiters
+	// access is the endpoint's access region, part of the key Tencent throttles on.
+	access    string
+	transport http.RoundTripper
+	clock     Clock
+	limiters  *limiters
 
 	// mu serialises the replacement of a SecretID's clients.
 	mu      sync.Mutex
@@ -88,6 +90,7 @@ func NewFactory(opts FactoryOptions) *ClientFactory {
 		clients:   newIdleCache[string, *client](opts.IdleTTL),
 	}
 	f.endpoint, f.endpointErr = parseEndpoint(opts.Endpoint)
+	f.access = accessRegion(f.endpoint.host)
 	if f.transport == nil {
 		f.transport = http.DefaultTransport.(*http.Transport).Clone()
 	}
@@ -166,6 +169,18 @@ type endpoint struct {
 }
 
 func (e endpoint) String() string { return e.scheme + "://" + e.host }
+
+// accessRegion is the region of a regional endpoint, ssl.<region>.tencentcloudapi.com. Any
+// other host, the nearest-region endpoint or a simulator, has one access region of its own.
+func accessRegion(host string) string {
+	h, _, _ := strings.Cut(host, "/")
+	if r, ok := strings.CutPrefix(h, Service+"."); ok {
+		if r, ok = strings.CutSuffix(r, ".tencentcloudapi.com"); ok && r != "" && !strings.Contains(r, ".") {
+			return r
+		}
+	}
+	return ""
+}
 
 func parseEndpoint(s string) (endpoint, error) {
 	s = strings.TrimSpace(s)

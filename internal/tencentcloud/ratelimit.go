@@ -3,6 +3,7 @@ package tencentcloud
 import (
 	"context"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -43,72 +44,133 @@ func sleep(ctx context.Context, clk Clock, d time.Duration) error {
 	return clk.Sleep(ctx, d)
 }
 
-// defaultActionLimit is the documented rate of every action the operator calls: 10 calls
-// per second.
+// defaultActionLimit is the documented rate of most actions: 10 calls per second (§1.12).
 const defaultActionLimit rate.Limit = 10
 
-// RateLimitOptions configure the client-side limiter, which spaces calls per
-// (caller, action) to the documented limits instead of being throttled.
+// documentedLimits are the actions whose documented rate differs from the default.
+var documentedLimits = map[string]rate.Limit{
+	"CheckCertificateChain":                 20,
+	"DescribeHostUploadUpdateRecord":        20,
+	"DescribeHostUploadUpdateRecordDetail":  20,
+	"UploadUpdateCertificateInstance":       20,
+	"UploadUpdateCertificateRecordRetry":    20,
+	"UploadUpdateCertificateRecordRollback": 20,
+}
+
+// RateLimitOptions configure the client-side limiter, which spaces calls per (account, action,
+// access region), the key Tencent throttles on, so that every worker of the process draws on
+// one budget instead of being throttled.
 type RateLimitOptions struct {
 	// Disabled turns client-side limiting off.
 	Disabled bool
 	// Burst is how many calls may start at once; default 1, which keeps
 	// every one-second window within the documented limit.
 	Burst int
-	// Limits overrides the calls per second of the named actions.
+	// Limits overrides the calls per second of the named actions, before Share applies.
 	Limits map[string]rate.Limit
+	// Share is the fraction of each documented limit this process may use, in (0, 1]; 0
+	// means 1. Operators in several clusters that share one account each take a share, so
+	// that together they stay under the account's ceiling.
+	Share float64
 }
 
 type limiterKey struct {
 	caller string
 	action string
+	region string
 }
 
-// limiters holds one token bucket per (caller, action). The caller is the
-// SecretID, the dimension the service throttles on, so a rotated key or
-// token keeps its budget. Buckets idle for the cache's TTL are dropped: by
-// then they are full again, so a new one behaves the same.
+// limiters holds one token bucket per (caller, action, access region). The caller is the
+// SecretID, or the default chain's role, the account dimension the service throttles on, so a
+// rotated key or token keeps its budget. Buckets idle for the cache's TTL are dropped: by then
+// they are full again, so a new one behaves the same.
 type limiters struct {
 	opts RateLimitOptions
-	m    *idleCache[limiterKey, *rate.Limiter]
+	m    *idleCache[limiterKey, *bucket]
+}
+
+// bucket is a token bucket whose rate adapts to throttling: a throttled answer means another
+// process spends the same budget, so the rate halves, and each success gives back a twentieth
+// of the configured rate. Processes that share an account without a configured Share thus
+// settle near the ceiling together instead of retrying in lockstep.
+type bucket struct {
+	lim  *rate.Limiter
+	max  rate.Limit
+	mu   sync.Mutex
+	rate rate.Limit
+}
+
+// minShare bounds how far adaptive backoff lowers a rate.
+const minShare = 16
+
+func (b *bucket) throttled(now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.rate = max(b.rate/2, b.max/minShare)
+	b.lim.SetLimitAt(now, b.rate)
+}
+
+func (b *bucket) succeeded(now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.rate < b.max {
+		b.rate = min(b.max, b.rate+b.max/20)
+		b.lim.SetLimitAt(now, b.rate)
+	}
+}
+
+// limit is the bucket's current rate, for tests and metrics.
+func (b *bucket) limit() rate.Limit {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.rate
 }
 
 func newLimiters(opts RateLimitOptions, idleTTL time.Duration) *limiters {
 	if opts.Burst < 1 {
 		opts.Burst = 1
 	}
-	return &limiters{opts: opts, m: newIdleCache[limiterKey, *rate.Limiter](idleTTL)}
+	if opts.Share <= 0 || opts.Share > 1 {
+		opts.Share = 1
+	}
+	return &limiters{opts: opts, m: newIdleCache[limiterKey, *bucket](idleTTL)}
 }
 
-func (l *limiters) get(now time.Time, caller, action string) *rate.Limiter {
-	return l.m.get(now, limiterKey{caller: caller, action: action}, func() *rate.Limiter {
-		return rate.NewLimiter(l.limit(action), l.opts.Burst)
+func (l *limiters) get(now time.Time, k limiterKey) *bucket {
+	return l.m.get(now, k, func() *bucket {
+		r := l.limit(k.action)
+		return &bucket{lim: rate.NewLimiter(r, l.opts.Burst), max: r, rate: r}
 	})
 }
 
 func (l *limiters) limit(action string) rate.Limit {
-	if r, ok := l.opts.Limits[action]; ok {
-		return r
+	r, ok := l.opts.Limits[action]
+	if !ok {
+		r, ok = documentedLimits[action]
 	}
-	return defaultActionLimit
+	if !ok {
+		r = defaultActionLimit
+	}
+	return r * rate.Limit(l.opts.Share)
 }
 
-// wait blocks until the caller may call action, or ctx ends.
-func (l *limiters) wait(ctx context.Context, clk Clock, caller, action string) error {
+// wait blocks until the caller may call action, or ctx ends. It returns the bucket, nil when
+// limiting is off, so that the call's outcome can adapt the rate.
+func (l *limiters) wait(ctx context.Context, clk Clock, k limiterKey) (*bucket, error) {
 	if l.opts.Disabled {
-		return nil
+		return nil, nil
 	}
 	now := clk.Now()
-	lim := l.get(now, caller, action)
-	r := lim.ReserveN(now, 1)
+	b := l.get(now, k)
+	r := b.lim.ReserveN(now, 1)
 	if !r.OK() {
-		return context.DeadlineExceeded
+		return nil, context.DeadlineExceeded
 	}
 	if err := sleep(ctx, clk, r.DelayFrom(now)); err != nil {
 		r.CancelAt(clk.Now())
-		return err
+		return nil, err
 	}
-	return nil
+	return b, nil
 }
 
 // RetryOptions configure the retries of throttled calls. Other errors are

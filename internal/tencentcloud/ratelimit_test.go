@@ -268,3 +268,81 @@ func TestRealClockSleepEndsWithTheContext(t *testing.T) {
 		t.Errorf("Now() = %v is not the current time", now)
 	}
 }
+
+func TestRateShareAndDocumentedLimitsSetTheSpacing(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name       string
+		opts       RateLimitOptions
+		call       func(API) error
+		wantSleeps []time.Duration
+	}{
+		{
+			name:       "A quarter share of a 10/s action spaces calls 400ms apart",
+			opts:       RateLimitOptions{Share: 0.25},
+			call:       func(api API) error { _, _, err := api.Tags(ctx, "c"); return err },
+			wantSleeps: []time.Duration{400 * time.Millisecond, 400 * time.Millisecond},
+		},
+		{
+			name:       "A share above 1 is the whole budget",
+			opts:       RateLimitOptions{Share: 3},
+			call:       func(api API) error { _, _, err := api.Tags(ctx, "c"); return err },
+			wantSleeps: []time.Duration{100 * time.Millisecond, 100 * time.Millisecond},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newTestEnv(t, always(http.StatusOK, okEnvelope("")), func(o *FactoryOptions) { o.RateLimit = tc.opts })
+			api := env.api(t)
+			for range 3 {
+				mustCall(t, func() error { return tc.call(api) })
+			}
+			if got := env.clock.recordedSleeps(); !reflect.DeepEqual(got, tc.wantSleeps) {
+				t.Errorf("slept %v, want %v", got, tc.wantSleeps)
+			}
+		})
+	}
+	l := newLimiters(RateLimitOptions{Share: 0.5}, time.Hour)
+	if got := l.limit("UploadUpdateCertificateInstance"); got != 10 {
+		t.Errorf("half of a documented 20/s action is %v, want 10", got)
+	}
+}
+
+func TestThrottlingHalvesTheSharedRateAndSuccessRestoresIt(t *testing.T) {
+	ctx := context.Background()
+	env := newTestEnv(t, func(i int, _ recordedRequest) (int, string) {
+		if i < 2 {
+			return http.StatusOK, errEnvelope(CodeRateLimitExceeded, "Request frequency exceeded.", "throttled")
+		}
+		return http.StatusOK, okEnvelope("")
+	}, func(o *FactoryOptions) {
+		o.Retry = RetryOptions{BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}
+	})
+	api := env.api(t)
+	mustCall(t, func() error { _, _, err := api.Tags(ctx, "c"); return err })
+	b := env.factory.limiters.get(env.clock.Now(), limiterKey{caller: "id:" + testSecretID, action: "DescribeCertificates", region: ""})
+	// Two throttled answers halve 10/s twice; the success gives back half a call per second.
+	if got := b.limit(); got != 3 {
+		t.Fatalf("rate after two throttled answers and a success is %v, want 3", got)
+	}
+	for range 20 {
+		mustCall(t, func() error { _, _, err := api.Tags(ctx, "c"); return err })
+	}
+	if got := b.limit(); got != 10 {
+		t.Errorf("rate after twenty successes is %v, want the configured 10", got)
+	}
+}
+
+func TestAccessRegionIsTheRegionalEndpointsRegion(t *testing.T) {
+	for host, want := range map[string]string{
+		"ssl.ap-shanghai.tencentcloudapi.com":     "ap-shanghai",
+		"ssl.ap-shanghai-fsi.tencentcloudapi.com": "ap-shanghai-fsi",
+		"ssl.tencentcloudapi.com":                 "",
+		"127.0.0.1:9000":                          "",
+		"proxy.example.com/ssl.ap-beijing":        "",
+	} {
+		if got := accessRegion(host); got != want {
+			t.Errorf("accessRegion(%q) = %q, want %q", host, got, want)
+		}
+	}
+}

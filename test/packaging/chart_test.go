@@ -26,7 +26,8 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 				dep := one[appsv1.Deployment](t, m, "Deployment")
 				checkRestricted(t, dep)
 				c := manager(t, dep)
-				wantArgs(t, c, "--health-probe-bind-address=:8081", "--metrics-bind-address=:8443", "--leader-elect", "--zap-log-level=info")
+				wantArgs(t, c, "--health-probe-bind-address=:8081", "--metrics-bind-address=:8443", "--leader-elect", "--zap-log-level=info",
+					"--api-rate-share=1", "--tencentcloud-timeout=30s", "--tencentcertificate-concurrency=4", "--certificatedeployment-concurrency=16")
 				noArgPrefix(t, c, "--watch-namespace", "--tencentcloud-endpoint", "--tencentcloud-region", "--metrics-secure", "--cluster-name", "--default-account")
 				wantOnlyPodNamespace(t, c)
 				if c.Image != "ghcr.io/certsync/tencent-cert-operator:"+appVersion(t) {
@@ -285,8 +286,10 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 			},
 		},
 		{
-			name: "endpoint, region and scheduling values reach the Deployment",
+			name: "endpoint, region, rate, concurrency and scheduling values reach the Deployment",
 			args: []string{"--set", "tencentcloud.endpoint=ssl.ap-shanghai.tencentcloudapi.com", "--set", "tencentcloud.region=ap-shanghai",
+				"--set", "tencentcloud.rateShare=0.25", "--set", "tencentcloud.timeout=10s",
+				"--set", "concurrency.tencentCertificate=16", "--set", "concurrency.certificateDeployment=32",
 				"--set", "extraArgs[0]=--zap-encoder=console", "--set", "extraEnv[0].name=HTTPS_PROXY", "--set", "extraEnv[0].value=http://proxy:3128",
 				"--set", "priorityClassName=" + priorityClass, "--set", "nodeSelector.kubernetes\\.io/os=linux",
 				"--set", "tolerations[0].key=dedicated", "--set", "tolerations[0].operator=Exists",
@@ -296,7 +299,8 @@ func TestChartRendersValidManifestsForEachInstallMode(t *testing.T) {
 				dep := one[appsv1.Deployment](t, m, "Deployment")
 				c := manager(t, dep)
 				wantArgs(t, c, "--tencentcloud-endpoint=ssl.ap-shanghai.tencentcloudapi.com", "--tencentcloud-region=ap-shanghai",
-					"--zap-encoder=console", "--metrics-bind-address=0")
+					"--zap-encoder=console", "--metrics-bind-address=0", "--api-rate-share=0.25", "--tencentcloud-timeout=10s",
+					"--tencentcertificate-concurrency=16", "--certificatedeployment-concurrency=32")
 				wantEnv(t, c, "HTTPS_PROXY", "http://proxy:3128")
 				spec := dep.Spec.Template.Spec
 				if spec.PriorityClassName != priorityClass || spec.NodeSelector["kubernetes.io/os"] != "linux" ||
@@ -351,10 +355,14 @@ func named(t *testing.T, m manifests, kind, suffix string) *unstructured.Unstruc
 
 // wantOnlyPodNamespace checks that the container's only variable is POD_NAMESPACE, from the
 // downward API: the credentials need no configuration.
+// wantOnlyPodNamespace checks that the manager gets only the namespace it runs in, from the
+// downward API, and GOMEMLIMIT from its memory request: the CVM role needs no configuration.
 func wantOnlyPodNamespace(t *testing.T, c corev1.Container) {
 	t.Helper()
-	if len(c.Env) != 1 || c.Env[0].Name != "POD_NAMESPACE" || c.Env[0].ValueFrom == nil || c.Env[0].ValueFrom.FieldRef == nil {
-		t.Errorf("env = %v, want only POD_NAMESPACE from the downward API", c.Env)
+	if len(c.Env) != 2 || c.Env[0].Name != "POD_NAMESPACE" || c.Env[0].ValueFrom == nil || c.Env[0].ValueFrom.FieldRef == nil ||
+		c.Env[1].Name != "GOMEMLIMIT" || c.Env[1].ValueFrom == nil || c.Env[1].ValueFrom.ResourceFieldRef == nil ||
+		c.Env[1].ValueFrom.ResourceFieldRef.Resource != "requests.memory" {
+		t.Errorf("env = %v, want only POD_NAMESPACE from the downward API and GOMEMLIMIT from the memory request", c.Env)
 	}
 }
 

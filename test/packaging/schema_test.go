@@ -27,6 +27,11 @@ func TestValuesSchemaRejectsBadValues(t *testing.T) {
 		{"a misspelt nested value", []string{"--set", "crds.enable=false"}, "additional properties 'enable' not allowed"},
 		{"an unknown image pull policy", []string{"--set", "image.pullPolicy=Sometimes"}, "/image/pullPolicy'"},
 		{"a port out of range", []string{"--set", "metrics.port=70000"}, "/metrics/port': maximum"},
+		{"a rate share above the whole budget", []string{"--set", "tencentcloud.rateShare=1.5"}, "/tencentcloud/rateShare'"},
+		{"a rate share of nothing", []string{"--set", "tencentcloud.rateShare=0"}, "/tencentcloud/rateShare'"},
+		{"a rate share above the whole budget in a values file", []string{"--set-json", "tencentcloud.rateShare=1.5"}, "/tencentcloud/rateShare'"},
+		{"no workers", []string{"--set", "concurrency.certificateDeployment=0"}, "/concurrency/certificateDeployment': minimum"},
+		{"a timeout that is not a duration", []string{"--set", "tencentcloud.timeout=long"}, "/tencentcloud/timeout'"},
 		{"a scrape interval that is not a duration", []string{"--set", "serviceMonitor.interval=often"}, "/serviceMonitor/interval'"},
 	}
 	for _, tc := range cases {

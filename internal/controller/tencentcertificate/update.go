@@ -135,6 +135,9 @@ func (r *run) housekeeping(condition string, err error) error {
 		return nil
 	}
 	o := reconcile.As(err)
+	if o.Severity == reconcile.Throttled {
+		return err
+	}
 	status := metav1.ConditionUnknown
 	if o.Severity == reconcile.Terminal || o.Severity == reconcile.Degraded {
 		status = metav1.ConditionFalse
