@@ -119,13 +119,6 @@ func (b *bucket) succeeded(now time.Time) {
 	}
 }
 
-// limit is the bucket's current rate, for tests and metrics.
-func (b *bucket) limit() rate.Limit {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.rate
-}
-
 func newLimiters(opts RateLimitOptions, idleTTL time.Duration) *limiters {
 	if opts.Burst < 1 {
 		opts.Burst = 1

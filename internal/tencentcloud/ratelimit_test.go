@@ -346,3 +346,10 @@ func TestAccessRegionIsTheRegionalEndpointsRegion(t *testing.T) {
 		}
 	}
 }
+
+// limit is the bucket's current rate, read by tests.
+func (b *bucket) limit() rate.Limit {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.rate
+}

@@ -72,6 +72,11 @@ func startOperator(t *testing.T, ns string, annotationSync bool) (*sslsim.Simula
 		g.Expect(secretsync.Setup(mgr, secretsync.Options{Namespace: ns})).To(Succeed())
 	}
 	testenv.StartManager(t, mgr)
+	t.Cleanup(func() {
+		if !t.Failed() {
+			testenv.AssertKstatusAgrees(t, env.Client, ns, "TencentCertificate", "CertificateDeployment")
+		}
+	})
 	return sim, logs
 }
 

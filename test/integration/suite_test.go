@@ -115,7 +115,7 @@ func newHarness(t testing.TB, mutate ...func(*harnessConfig)) *harness {
 	h.startManager()
 	t.Cleanup(func() {
 		if !t.Failed() {
-			h.assertKstatusAgrees()
+			testenv.AssertKstatusAgrees(t, h.k8s, h.ns, "TencentCertificate", "CertificateDeployment")
 		}
 		t.Logf("SSL API calls in %s: %v", t.Name(), sim.Calls())
 	})
@@ -255,7 +255,7 @@ func (h *harness) waitCurrent(obj client.Object) {
 		g.Expect(observedGeneration(obj)).To(Equal(obj.GetGeneration()))
 		g.Expect(apimeta.FindStatusCondition(conds, sslv1alpha1.ReconcilingCondition)).To(BeNil())
 		g.Expect(apimeta.FindStatusCondition(conds, sslv1alpha1.StalledCondition)).To(BeNil())
-		res, err := kstatus(obj)
+		res, err := testenv.Kstatus(obj)
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect(res.Status).To(Equal(status.CurrentStatus), res.Message)
 	}).WithTimeout(30 * time.Second).WithPolling(50 * time.Millisecond).Should(Succeed())

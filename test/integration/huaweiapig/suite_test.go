@@ -97,7 +97,12 @@ func newHarness(t testing.TB, faults ...apigsim.FaultRule) *harness {
 		CleanupAttempts: 3, CleanupBackoff: 50 * time.Millisecond,
 	})).To(Succeed())
 	testenv.StartManager(t, mgr)
-	t.Cleanup(func() { t.Logf("APIG calls in %s: %v", t.Name(), sim.Calls()) })
+	t.Cleanup(func() {
+		if !t.Failed() {
+			testenv.AssertKstatusAgrees(t, h.k8s, h.ns, "HuaweiAPIGCertificate")
+		}
+		t.Logf("APIG calls in %s: %v", t.Name(), sim.Calls())
+	})
 	return h
 }
 
