@@ -37,6 +37,15 @@ const (
 	Throttled
 )
 
+// String names the severity, for logs and tests.
+func (s Severity) String() string {
+	names := [...]string{"Transient", "Waiting", "Progressing", "Terminal", "Degraded", "Throttled"}
+	if s < 0 || int(s) >= len(names) {
+		return fmt.Sprintf("Severity(%d)", int(s))
+	}
+	return names[s]
+}
+
 // Outcome is a step's reason for stopping the reconcile early. Its message is stable, so that
 // condition writes do not churn; the Tencent code and RequestId go to events and logs only.
 type Outcome struct {

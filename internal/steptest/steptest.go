@@ -104,7 +104,7 @@ func Outcome(err error) string {
 		return "ok"
 	}
 	o := reconcile.As(err)
-	return [...]string{"Transient", "Waiting", "Progressing", "Terminal", "Degraded"}[o.Severity] + " " + o.Reason
+	return o.Severity.String() + " " + o.Reason
 }
 
 // Notes formats the notes a run collected for events, as "Reason: message".

@@ -203,7 +203,7 @@ func TestUploadStep(t *testing.T) {
 			program: func(c *fake.Client) {
 				c.WithTagged(nil, fake.Error(tencentcloud.CodeRateLimitExceeded))
 			},
-			outcome: "Transient APIError", calls: []string{fake.VerbTagged},
+			outcome: "Throttled APIError", calls: []string{fake.VerbTagged},
 			check: func(g Gomega, st *sslv1alpha1.TencentCertificateStatus, _ []string) {
 				g.Expect(st.CertificateID).To(BeEmpty())
 			}},
@@ -298,12 +298,12 @@ func TestAdoptStep(t *testing.T) {
 				c.WithDescribe(tencentcloud.Certificate{}, fake.Error(tencentcloud.CodeCertificateNotFound))
 			},
 			outcome: "Terminal CertificateNotFound", calls: 1},
-		{name: "a throttled describe is retried by the workqueue",
+		{name: "a throttled describe is looked at again, quietly",
 			obj: certificate(adopting),
 			describe: func(c *fake.Client) {
 				c.WithDescribe(tencentcloud.Certificate{}, fake.Error(tencentcloud.CodeRateLimitExceeded))
 			},
-			outcome: "Transient APIError", calls: 1},
+			outcome: "Throttled APIError", calls: 1},
 		{name: "an account that does not allow adoption refuses before any call",
 			obj: certificate(adopting, func(tc *sslv1alpha1.TencentCertificate) {
 				tc.Spec.AccountRef = &sslv1alpha1.AccountReference{Name: "strict"}
