@@ -163,6 +163,10 @@ func Run(ctx context.Context, out io.Writer, o Options) (err error) {
 			return err
 		}
 	}
+	// The default account, as the chart installs it: every namespace, the ambient chain.
+	if err := testenv.CreateDefaultAccount(ctx, r.k8s); err != nil {
+		return err
+	}
 	stopSim, err := r.startSimulator()
 	if err != nil {
 		return err
@@ -403,12 +407,12 @@ func (r *run) callsPerRenewal(ctx context.Context) error {
 		return err
 	}
 	// The deployment reads the certificate's new ID only after the upload.
-	if err := poll(ctx, time.Minute, func() (bool, error) {
+	if err := poll(ctx, 5*time.Minute, func() (bool, error) {
 		return slices.ContainsFunc(r.log.since(mark), func(c call) bool { return c.action == "DeployCertificateInstance" && c.certificateID != "" }), nil
 	}); err != nil {
 		return fmt.Errorf("calls per renewal: %w", err)
 	}
-	if err := poll(ctx, time.Minute, func() (bool, error) { return allDeployed(ctx, r.k8s) }); err != nil {
+	if err := poll(ctx, 5*time.Minute, func() (bool, error) { return allDeployed(ctx, r.k8s) }); err != nil {
 		return fmt.Errorf("calls per renewal: %w", err)
 	}
 	// Calls that follow the rollout, if any, belong to the renewal too.

@@ -71,7 +71,7 @@ func startManager(ctx context.Context, binary, kubeconfig, endpoint string, env 
 		"--kubeconfig", kubeconfig,
 		"--tencentcloud-endpoint", endpoint,
 		"--tencentcloud-region", "ap-guangzhou",
-		"--metrics-bind-address", m.metricsAddr,
+		"--metrics-bind-address", m.metricsAddr, "--metrics-secure=false",
 		"--health-probe-bind-address", "127.0.0.1:0",
 		"--pprof-bind-address", m.pprofAddr,
 	}, extra...)

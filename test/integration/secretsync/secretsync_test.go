@@ -62,11 +62,6 @@ func newFixture(t *testing.T) *fixture {
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(secretsync.Setup(mgr, secretsync.Options{Namespace: ns.Name})).To(Succeed())
 	testenv.StartManager(t, mgr)
-	t.Cleanup(func() {
-		if !t.Failed() {
-			testenv.AssertKstatusAgrees(t, k8s, ns.Name, "TencentCertificate", "CertificateDeployment")
-		}
-	})
 	return &fixture{t: t, g: g, ctx: context.Background(), ns: ns.Name}
 }
 
