@@ -72,7 +72,7 @@ test: verify-generated fmt vet deadcode helm kustomize ## Check generated files,
 
 .PHONY: soak
 soak: ## Run the fault-storm soak (200 certificates and 200 deployments) and print its figures.
-	set -o pipefail; KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" go test -tags soak -count=1 -timeout 40m -run TestSoak -v ./test/soak/ | grep -E '^(SOAK|--- |ok|FAIL)'
+	set -o pipefail; KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh)" go test -tags soak -count=1 -timeout 40m -run TestSoak -v ./test/soak/ | grep --line-buffered -E '^(SOAK|--- |ok|FAIL)'
 
 # The scale benchmark (docs/performance.md): envtest, the simulator at the documented rate limits
 # with 150ms±50ms latency, and the manager binary as a separate process. About 12 minutes on

@@ -69,6 +69,8 @@ func TestSoak(t *testing.T) {
 	ns := "soak"
 	k8s := env.Client
 	must(t, k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}))
+	// The default account, as the chart installs it: every namespace, the ambient chain.
+	must(t, testenv.CreateDefaultAccount(ctx, k8s))
 	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
 		Scheme: env.Scheme, Cache: controller.CacheOptions(ns), Client: controller.ClientOptions(),
 		Metrics: metricsserver.Options{BindAddress: "0"}, HealthProbeBindAddress: "0",
