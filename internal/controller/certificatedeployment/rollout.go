@@ -177,7 +177,8 @@ func (r *Reconciler) deploy(ctx context.Context, run *run, api tencentcloud.API,
 	}
 	o := reconcile.As(err)
 	if o.Severity != reconcile.Terminal {
-		if o.Severity == reconcile.Waiting {
+		if tencentcloud.Classify(o.Cause) == tencentcloud.ClassWaiting {
+			// Tencent runs another task of this certificate and type: wait for it.
 			o.Severity, o.Reason = reconcile.Progressing, sslv1alpha1.ReasonDeployWaiting
 		}
 		return o

@@ -238,15 +238,13 @@ func TestRolloutStep(t *testing.T) {
 			outcome: "Terminal DeployRefused", calls: []string{fake.VerbBindings, fake.VerbStartDeploy, fake.VerbBindings},
 			states: []sslv1alpha1.TargetState{sslv1alpha1.TargetPending, sslv1alpha1.TargetPending},
 			notes:  []string{"DeployRefused: Failed to create the deployment task: " + refused + " (m) (code " + refused + ", RequestId req-err)"}},
-		// The record machine already turns the wait into progress (reconcile.InFlight), so the
-		// reason is Progressing, not the DeployWaiting that deploy would give a Waiting outcome.
 		{name: "a task Tencent Cloud is still running is waited for",
 			obj: deployment(),
 			program: func(c *fake.Client) {
 				c.WithBindings(map[string]tencentcloud.Bindings{"clb": serving()}, nil).
 					WithStartDeploy(tencentcloud.Task{}, fake.Error(tencentcloud.CodeCertificateDeployPending))
 			},
-			outcome: "Progressing Progressing", calls: []string{fake.VerbBindings, fake.VerbStartDeploy},
+			outcome: "Progressing DeployWaiting", calls: []string{fake.VerbBindings, fake.VerbStartDeploy},
 			states: []sslv1alpha1.TargetState{sslv1alpha1.TargetPending, sslv1alpha1.TargetPending}},
 		{name: "another object's running task of the certificate is waited for without a call",
 			obj: deployment(),
