@@ -4,6 +4,7 @@
 package reconcile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -168,4 +169,14 @@ func Jitter(d time.Duration) time.Duration {
 func Now(c clock.PassiveClock) *metav1.Time {
 	t := metav1.NewTime(c.Now().Truncate(time.Second))
 	return &t
+}
+
+// Steps runs a reconcile's steps in order and stops at the first that does not finish.
+func Steps[R any](ctx context.Context, run R, steps ...func(context.Context, R) error) error {
+	for _, step := range steps {
+		if err := step(ctx, run); err != nil {
+			return err
+		}
+	}
+	return nil
 }

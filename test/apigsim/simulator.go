@@ -155,7 +155,12 @@ func (s *Simulator) api(action string, h handler) http.HandlerFunc {
 		}
 		f := s.injectFault(action)
 		if f.Latency > 0 {
-			time.Sleep(f.Latency)
+			// A client that gives up ends the wait, as a real server's would.
+			select {
+			case <-time.After(f.Latency):
+			case <-r.Context().Done():
+				return
+			}
 		}
 		if f.Drop {
 			s.count(action, "Dropped")

@@ -133,18 +133,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		rn.suspended = true
 		return ctrl.Result{}, nil
 	}
-	for _, step := range []func(context.Context, *run) error{
+	return ctrl.Result{}, reconcile.Steps(ctx, rn,
 		r.reconcileSource,
 		r.reconcileAccount,
 		r.reconcileTargets,
 		r.reconcileRecord,
 		r.reconcileRollout,
-	} {
-		if err := step(ctx, rn); err != nil {
-			return ctrl.Result{}, err
-		}
-	}
-	return ctrl.Result{}, nil
+	)
 }
 
 // cloud returns the SSL API client of the granted identity, resolving the credentials on

@@ -152,17 +152,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	if !obj.DeletionTimestamp.IsZero() {
 		return ctrl.Result{}, r.reconcileDelete(ctx, run)
 	}
-	for _, step := range []func(context.Context, *reconcileRun) error{
+	return ctrl.Result{}, reconcile.Steps(ctx, run,
 		r.reconcileSource,
 		r.reconcileCoverage,
 		r.reconcileFinalizer,
 		r.reconcileBindings,
-	} {
-		if err := step(ctx, run); err != nil {
-			return ctrl.Result{}, err
-		}
-	}
-	return ctrl.Result{}, nil
+	)
 }
 
 // finish turns the outcome into conditions, events and a result, and writes the status when

@@ -123,16 +123,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	if !obj.DeletionTimestamp.IsZero() {
 		return ctrl.Result{}, r.reconcileDelete(ctx, rn)
 	}
-	for _, step := range []func(context.Context, *run) error{
+	if err := reconcile.Steps(ctx, rn,
 		r.reconcileAccount,
 		r.reconcileSource,
 		r.reconcileFinalizer,
 		r.reconcileUpload,
 		r.reconcileMetadata,
-	} {
-		if err := step(ctx, rn); err != nil {
-			return ctrl.Result{}, err
-		}
+	); err != nil {
+		return ctrl.Result{}, err
 	}
 	// Housekeeping: each step reports in its own condition, and one failing does not stop the
 	// others. Deployments read only the published certificate, so none of this delays them.
